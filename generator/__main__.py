@@ -1,0 +1,5 @@
+"""``python -m generator`` does what the ``vanban`` command does."""
+
+from .cli import main
+
+main()

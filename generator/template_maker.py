@@ -1,0 +1,331 @@
+"""Produce the shipped template ``templates/mau-thong-bao.docx`` (NĐ30 layout, docxtpl tags).
+
+The .docx in ``templates/`` is what clerks open and edit in Word; this module is
+how it was made, and a test checks that the two have not drifted apart.
+Regenerate with::
+
+    python -m generator.template_maker templates/mau-thong-bao.docx
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from . import docx_xml as x
+
+BODY_PT = 14
+TEXT_WIDTH_CM = 16.5  # A4 portrait less the 30 mm and 15 mm side margins
+LANDSCAPE_WIDTH_CM = 25.2
+CENTER, LEFT, JUSTIFY = (
+    WD_ALIGN_PARAGRAPH.CENTER,
+    WD_ALIGN_PARAGRAPH.LEFT,
+    WD_ALIGN_PARAGRAPH.JUSTIFY,
+)
+
+BODY = (
+    "Thời gian qua, với sự chỉ đạo quyết liệt của Ban Chỉ đạo chuyển đổi số ngành GDĐT, cùng với"
+    " sự hỗ trợ của Công an thành phố và sự vào cuộc của các đơn vị giáo dục trên toàn thành phố,"
+    " dữ liệu trên Cơ sở dữ liệu ngành (CSDL ngành) đã có những chuyển biến tích cực; việc khai"
+    " thác dữ liệu từ CSDL ngành để in phiếu điểm, in học bạ cho học sinh là minh chứng cho chất"
+    " lượng dữ liệu trên CSDL ngành. Tuy nhiên, đến thời điểm {{ so_lieu.thoi_diem | luc }} vẫn"
+    " còn {{ pl.toan_nganh.tong.hs.chua | so }} học sinh, học viên và"
+    " {{ pl.toan_nganh.tong.ns.chua | so }} cán bộ, giáo viên, nhân viên chưa đồng bộ thông tin"
+    " trên CSDL ngành với Cơ sở dữ liệu quốc gia về dân cư (__chi tiết tại các Phụ lục"
+    " {{ ds_phu_luc }} kèm theo__). Trên cơ sở các văn bản chỉ đạo của Sở GDĐT về công tác chuyển"
+    " đổi số và các hướng dẫn chi tiết đã gửi các đơn vị về việc nhập liệu thông tin lên CSDL"
+    " ngành, Trưởng Ban Chỉ đạo chuyển đổi số ngành GDĐT thành phố {{ co_quan.dia_danh }} yêu cầu"
+    " thủ trưởng các đơn vị thực hiện nghiêm các nội dung sau:",
+    "**1. Đối với các trường THPT, Trung tâm GDTX {{ co_quan.dia_danh }}, các Trung tâm"
+    " GDNN-GDTX quận, huyện**",
+    "Từ số liệu tại Phụ lục {{ pl.toan_nganh.so }}, Phụ lục {{ pl.thpt.so }} và Phụ lục"
+    " {{ pl.gdtx.so }}: các đơn vị rà soát thông tin từng trường hợp học sinh, học viên, cán bộ,"
+    " giáo viên, nhân viên; tìm hiểu lý do chưa đồng bộ thông tin với Cơ sở dữ liệu quốc gia về"
+    " dân cư, chỉ rõ nguyên nhân, biện pháp khắc phục và thời gian dự kiến hoàn thành. Báo cáo"
+    " theo mẫu về Sở GDĐT **những trường hợp không đồng bộ với CSDLQG** trước"
+    " {{ so_lieu.han_bao_cao | luc }}.",
+    "**2. Đối với các Phòng GDĐT quận, huyện**",
+    "Trên cơ sở số liệu tại Phụ lục {{ pl.toan_nganh.so }} và Phụ lục {{ pl.phong.so }}: chỉ đạo"
+    " các đơn vị trong phạm vi quản lý tiếp tục rà soát thông tin từng trường hợp học sinh, cán"
+    " bộ, giáo viên, nhân viên chưa đồng bộ thông tin với Cơ sở dữ liệu quốc gia về dân cư, chỉ rõ"
+    " nguyên nhân, biện pháp khắc phục; tổng hợp và báo cáo về Sở GDĐT **những trường hợp không"
+    " đồng bộ với CSDLQG** trước {{ so_lieu.han_bao_cao | luc }}.",
+    "__Lưu ý:__ Các đơn vị nộp báo cáo qua hệ thống {{ so_lieu.he_thong_nop }}; mẫu báo cáo được"
+    " gửi kèm theo Thông báo này.",
+    "Trưởng Ban Chỉ đạo chuyển đổi số ngành GDĐT thành phố {{ co_quan.dia_danh }} yêu cầu thủ"
+    " trưởng các đơn vị giáo dục trên địa bàn thành phố nghiêm túc thực hiện./.",
+)
+NUMBER_LINE = "Số: {{ van_ban.so | so_hieu }}/{{ van_ban.ky_hieu }}"
+DATE_LINE = "{{ co_quan.dia_danh }}, {{ van_ban.ngay | ngay(van_ban.nam) }}"
+ATTACHED_LINE = (
+    "(Kèm theo Thông báo số {{ van_ban.so | so_hieu }}/{{ van_ban.ky_hieu }}"
+    " {{ van_ban.ngay | ngay(van_ban.nam) }} của {{ co_quan.ten }})"
+)
+_MARKUP = re.compile(r"(\*\*.+?\*\*|__.+?__)")
+
+
+def make_template() -> Document:
+    """The notice template as a python-docx Document."""
+    document = Document()
+    _set_defaults(document)
+    _page_setup(document.sections[0], landscape=False)
+    _page_number_headers(document.sections[0])
+    _header_block(document)
+    _title(document)
+    for text in BODY:
+        _body_paragraph(document, text)
+    _signature_block(document)
+    _appendix_sections(document)
+    _properties(document)
+    return document
+
+
+def _set_defaults(document: Document) -> None:
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = run_defaults.find(qn("w:rFonts"))
+    fonts.attrib.clear()
+    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(slot), x.FONT)
+    for tag in ("w:sz", "w:szCs"):
+        run_defaults.find(qn(tag)).set(qn("w:val"), str(BODY_PT * 2))
+    run_defaults.find(qn("w:lang")).set(qn("w:val"), "vi-VN")
+    paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = paragraph_defaults.find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    for name in ("Normal", "Header", "Footer", "Table Grid"):
+        style = document.styles[name]
+        style.font.name = x.FONT
+        x.set_font(style.element)
+
+
+def _page_setup(section, *, landscape: bool) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long_side, short_side = Mm(297), Mm(210)
+    section.page_width, section.page_height = (
+        (long_side, short_side) if landscape else (short_side, long_side)
+    )
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    section.different_first_page_header_footer = True
+
+
+def _page_number_headers(section) -> None:
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    x.page_number_field(paragraph, 13)
+    section.first_page_header.paragraphs[0].text = ""
+
+
+def _paragraph(
+    container,
+    text: str,
+    size: float = BODY_PT,
+    *,
+    bold=False,
+    italic=False,
+    align=CENTER,
+    before: float = 0,
+    after: float = 0,
+):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if text:
+        x.styled_run(paragraph, text, size, bold=bold, italic=italic)
+    return paragraph
+
+
+def _header_block(document: Document) -> None:
+    left, right = 6.9, TEXT_WIDTH_CM - 6.9
+    table = document.add_table(rows=2, cols=2)
+    x.fixed_layout(table, [left, right], cell_margin_cm=0.05)
+    agency, nation = table.cell(0, 0), table.cell(0, 1)
+    x.cell_text(agency, "{{ co_quan.chu_quan }}", 13)
+    _paragraph(agency, "{{ co_quan.ban_hanh }}", 13, bold=True)
+    x.add_rule(agency, 2.6, left, space_after=6)
+    x.cell_text(nation, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True)
+    _paragraph(nation, "Độc lập - Tự do - Hạnh phúc", 14, bold=True)
+    x.add_rule(nation, 6.05, right, space_after=6)
+    x.cell_text(table.cell(1, 0), NUMBER_LINE, 13)
+    x.cell_text(table.cell(1, 1), DATE_LINE, 14, italic=True)
+
+
+def _title(document: Document) -> None:
+    _paragraph(document, "THÔNG BÁO", bold=True, before=18)
+    _paragraph(document, "{{ van_ban.trich_yeu }}", bold=True)
+    x.add_rule(document, 4.0, TEXT_WIDTH_CM, space_after=12)
+
+
+def _body_paragraph(container, text: str) -> None:
+    paragraph = container.add_paragraph()
+    paragraph.alignment = JUSTIFY
+    fmt = paragraph.paragraph_format
+    fmt.first_line_indent = Cm(1.27)
+    fmt.space_before, fmt.space_after = Pt(0), Pt(6)
+    fmt.line_spacing = 1.0
+    for part in _MARKUP.split(text):
+        if part:
+            bold, italic = part.startswith("**"), part.startswith("__")
+            plain = part[2:-2] if bold or italic else part
+            x.styled_run(paragraph, plain, BODY_PT, bold=bold, italic=italic)
+
+
+def _signature_block(document: Document) -> None:
+    left, right = 7.0, TEXT_WIDTH_CM - 7.0
+    table = document.add_table(rows=1, cols=2)
+    x.fixed_layout(table, [left, right], cell_margin_cm=0.05)
+    x.row_flags(table.rows[0])  # the signature block never splits across pages
+    recipients, signer = table.cell(0, 0), table.cell(0, 1)
+    x.cell_text(recipients, "Nơi nhận:", 12, bold=True, italic=True, align=LEFT)
+    _paragraph(recipients, "{%p for noi in noi_nhan.danh_sach %}", 11, align=LEFT)
+    _paragraph(recipients, "- {{ noi }};", 11, align=LEFT)
+    _paragraph(recipients, "{%p endfor %}", 11, align=LEFT)
+    _paragraph(recipients, "- Lưu: {{ noi_nhan.luu }}.", 11, align=LEFT)
+    x.cell_text(signer, "{%p for dong in ky.quyen_han %}", BODY_PT)
+    _paragraph(signer, "{{ dong }}", bold=True)
+    _paragraph(signer, "{%p endfor %}")
+    _paragraph(signer, "", before=72)
+    _paragraph(signer, "{{ ky.nguoi_ky }}", bold=True)
+
+
+def _appendix_sections(document: Document) -> None:
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    _page_setup(section, landscape=True)
+    x.restart_page_numbers(section._sectPr)
+    _paragraph(document, "{%p for pl in phu_luc %}")
+    _paragraph(document, "Phụ lục {{ pl.so }}", bold=True)
+    _paragraph(document, "{{ pl.tieu_de }}", bold=True)
+    _paragraph(document, ATTACHED_LINE, italic=True)
+    x.add_rule(document, 4.0, LANDSCAPE_WIDTH_CM, space_after=6)
+    _paragraph(
+        document,
+        "(Số liệu tính đến thời điểm {{ so_lieu.thoi_diem | luc }})",
+        13,
+        italic=True,
+        after=6,
+    )
+    _paragraph(document, '{%p if pl.bo_cuc == "gop" %}')
+    _combined_table(document)
+    _paragraph(document, "{%p else %}")
+    _by_level_table(document)
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "{%p if not loop.last %}")
+    section._sectPr.addprevious(x.section_break_paragraph(section._sectPr))
+    _paragraph(document, "{%p else %}")
+    _paragraph(document, "", 2)
+    _paragraph(document, "{%p endif %}")
+    _paragraph(document, "{%p endfor %}")
+
+
+def _group_headers(table, size: float, span: int) -> None:
+    first, second = table.rows[0], table.rows[1]
+    for column, text in ((0, "STT"), (1, "{{ pl.cot_ten }}")):
+        merged = first.cells[column].merge(second.cells[column])
+        x.cell_text(merged, text, size, bold=True)
+    learners = first.cells[2].merge(first.cells[1 + span])
+    x.cell_text(learners, "{{ pl.nhom_hs }}", size, bold=True)
+    staff = first.cells[2 + span].merge(first.cells[1 + 2 * span])
+    x.cell_text(staff, "CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN", size, bold=True)
+    for row in (first, second):
+        x.row_flags(row, header=True)
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _body_rows(table, size: float, cells: list[str], total: list[str]) -> None:
+    loop_open, data, loop_close, total_row = table.rows[2:6]
+    x.cell_text(loop_open.cells[0], "{%tr for r in pl.hang %}", size)
+    x.cell_text(loop_close.cells[0], "{%tr endfor %}", size)
+    for cell, text in zip(data.cells, cells, strict=True):
+        x.cell_text(cell, text, size, align=LEFT if "r.ten" in text else CENTER)
+    label = total_row.cells[0].merge(total_row.cells[1])
+    x.cell_text(label, "Tổng số", size, bold=True)
+    for cell, text in zip(total_row.cells[2:], total, strict=True):
+        x.cell_text(cell, text, size, bold=True)
+    for row in (data, total_row):
+        x.row_flags(row)
+
+
+def _combined_table(document: Document) -> None:
+    size = 12
+    table = document.add_table(rows=6, cols=8)
+    table.style = document.styles["Table Grid"]
+    table.alignment = 1
+    x.fixed_layout(table, [1.2, 8.8] + [2.8, 2.8, 2.0] * 2, cell_margin_cm=0.1)
+    _group_headers(table, size, span=3)
+    for cell, text in zip(
+        table.rows[1].cells[2:], ["Tổng số", "Chưa đồng bộ", "Tỉ lệ (%)"] * 2, strict=True
+    ):
+        x.cell_text(cell, text, size, bold=True)
+
+    def figures(row: str) -> list[str]:
+        return [
+            f"{{{{ {row}.{who}.{what} | {fmt} }}}}"
+            for who in ("hs", "ns")
+            for what, fmt in (("tong", "so"), ("chua", "so"), ("ti_le", "ti_le"))
+        ]
+
+    _body_rows(table, size, ["{{ r.stt }}", "{{ r.ten }}", *figures("r")], figures("pl.tong"))
+
+
+def _by_level_table(document: Document) -> None:
+    size = 10
+    table = document.add_table(rows=6, cols=16)
+    table.style = document.styles["Table Grid"]
+    table.alignment = 1
+    per_person_kind = [1.75, 1.2] * 3 + [1.45]
+    x.fixed_layout(table, [1.0, 3.5] + per_person_kind * 2, cell_margin_cm=0.08)
+    _group_headers(table, size, span=7)
+    labels = []
+    for short in ("HS", "NS"):
+        for index in range(3):
+            labels += [f"Số {short} {{{{ pl.cap[{index}] }}}}", "Chưa đồng bộ"]
+        labels.append(f"Tổng số {short} chưa đồng bộ")
+    for cell, text in zip(table.rows[1].cells[2:], labels, strict=True):
+        x.cell_text(cell, text, size, bold=True)
+
+    def figures(row: str) -> list[str]:
+        result = []
+        for who in ("hs", "ns"):
+            for index in range(3):
+                result += [
+                    f"{{{{ {row}.{who}.cap[{index}].{what} | so }}}}" for what in ("tong", "chua")
+                ]
+            result.append(f"{{{{ {row}.{who}.chua | so }}}}")
+        return result
+
+    _body_rows(table, size, ["{{ r.stt }}", "{{ r.ten }}", *figures("r")], figures("pl.tong"))
+
+
+def _properties(document: Document) -> None:
+    properties = document.core_properties
+    properties.title = "Mẫu Thông báo rà soát dữ liệu CSDL ngành"
+    properties.author = properties.last_modified_by = "vanban"
+    properties.comments = "Mẫu docxtpl; sửa được bằng Word. Xem README của vanban."
+    properties.language = "vi-VN"
+    properties.created = properties.modified = datetime(2023, 1, 1)
+    properties.revision = 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    target = Path((argv or sys.argv[1:] or ["templates/mau-thong-bao.docx"])[0])
+    target.write_bytes(x.deterministic_bytes(make_template()))
+    print(f"Đã ghi {target}")
+
+
+if __name__ == "__main__":
+    main()
