@@ -90,13 +90,14 @@ def make_template() -> Document:
 
 
 def _set_defaults(document: Document) -> None:
+    _drop_legacy_parts(document)
     styles = document.styles.element
+    for fonts in styles.iter(qn("w:rFonts")):  # defaults, headings …: no theme fonts
+        fonts.attrib.clear()
+        for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(slot), x.FONT)
     defaults = styles.find(qn("w:docDefaults"))
     run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    fonts = run_defaults.find(qn("w:rFonts"))
-    fonts.attrib.clear()
-    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(slot), x.FONT)
     for tag in ("w:sz", "w:szCs"):
         run_defaults.find(qn(tag)).set(qn("w:val"), str(BODY_PT * 2))
     run_defaults.find(qn("w:lang")).set(qn("w:val"), "vi-VN")
@@ -105,9 +106,19 @@ def _set_defaults(document: Document) -> None:
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
     for name in ("Normal", "Header", "Footer", "Table Grid"):
-        style = document.styles[name]
-        style.font.name = x.FONT
-        x.set_font(style.element)
+        x.set_font(document.styles[name].element)
+
+
+def _drop_legacy_parts(document: Document) -> None:
+    """Parts of python-docx's default file this template does not use.
+
+    stylesWithEffects and numbering name other fonts (theme fonts, Symbol) and
+    the thumbnail shows some other document.
+    """
+    unused = ("/stylesWithEffects", "/numbering", "/metadata/thumbnail")
+    for rels in (document.part.rels, document.part.package.rels):
+        for key in [k for k, rel in rels.items() if rel.reltype.endswith(unused)]:
+            del rels[key]
 
 
 def _page_setup(section, *, landscape: bool) -> None:
