@@ -6,6 +6,7 @@ reported together, each naming the key and how to fix it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -73,13 +74,18 @@ def _parse(path: Path) -> dict[str, Any]:
         fix = "mở tệp bằng Notepad, chọn Lưu thành (Save As) với mã hoá UTF-8."
         raise InvalidData([Problem(path.name, "tệp không ở mã hoá UTF-8.", fix)]) from None
     except tomllib.TOMLDecodeError as error:
-        message = f"sai cú pháp ({_translate_toml_error(error)})."
+        detail, line = _toml_error(error)
         fix = "so với tệp mẫu data/2023-06-23/thong-bao.toml; chữ phải nằm trong dấu ngoặc kép."
-        raise InvalidData([Problem(path.name, message, fix, row=error.lineno)]) from None
+        raise InvalidData([Problem(path.name, f"sai cú pháp ({detail}).", fix, row=line)]) from None
 
 
-def _translate_toml_error(error: tomllib.TOMLDecodeError) -> str:
-    return f"cột {error.colno}: {error.msg}" if error.colno else error.msg
+def _toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
+    """The parser's reason and line ("Invalid value (at line 17, column 16)")."""
+    found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+    if not found:
+        return str(error), None
+    reason = str(error)[: found.start()].strip()
+    return f"cột {found.group(2)}: {reason}", int(found.group(1))
 
 
 def _lookup(raw: dict[str, Any], key: str) -> Any:

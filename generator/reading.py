@@ -8,19 +8,22 @@ them is :mod:`generator.validation`'s job.
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 from .errors import InvalidData, Problem
 
 TABLE_NAMES = ("don-vi.csv", "don-vi.xlsx", "don-vi.xls", "don-vi.ods")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-HEADER_ROW = 1  # the row the clerk sees the headers on, in Excel numbering
 
 
 @dataclass(frozen=True)
@@ -84,33 +87,70 @@ def find_table(folder: Path) -> Path | None:
 
 
 def read_table(path: Path, sheet: str | None = None) -> RawTable:
-    """Read ``path`` and map its headers; raises InvalidData listing every header problem."""
-    frame, sheet_name = _read_frame(path, sheet)
-    frame = frame.fillna("").astype(str).map(_clean_text)
-    frame = frame.loc[~(frame == "").all(axis=1)]
-    headers, problems = _map_headers(list(frame.columns), path.name, sheet_name)
+    """Read ``path`` and map its headers; raises InvalidData listing every layout problem."""
+    grid, sheet_name = _read_grid(path, sheet)
+    numbered = [(number, row) for number, row in enumerate(grid, start=1) if any(row)]
+    if not numbered:
+        fix = "nhập dòng tiêu đề ở dòng 1 và mỗi đơn vị, mỗi cấp học một dòng bên dưới."
+        raise InvalidData([Problem(path.name, "tệp trống.", fix, sheet=sheet_name)])
+    header_number, header = numbered[0]
+    headers, problems = _map_headers(header, header_number, path.name, sheet_name)
+    body = numbered[1:]
+    problems += _ragged_rows(body, len(header), path.name, sheet_name)
     if problems:
         raise InvalidData(problems)
-    rows = tuple(int(index) + HEADER_ROW + 1 for index in frame.index)
-    frame = frame.rename(columns={v: k for k, v in headers.items()}).reset_index(drop=True)
-    return RawTable(path.name, sheet_name, frame, rows, headers)
+    width = len(header)
+    frame = pd.DataFrame(
+        [(row + [""] * width)[:width] for _, row in body], columns=header, dtype=str
+    )
+    frame = frame.rename(columns={v: k for k, v in headers.items()})
+    return RawTable(path.name, sheet_name, frame, tuple(n for n, _ in body), headers)
 
 
-def _read_frame(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str | None]:
+def _read_grid(path: Path, sheet: str | None) -> tuple[list[list[str]], str | None]:
+    """Every row of the file as a list of NFC strings (blank cells as "")."""
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        target = sheet if sheet is not None else 0
-        frame = pd.read_excel(path, sheet_name=target, dtype=str, engine="calamine")
-        return frame, sheet if sheet is not None else _first_sheet(path)
-    text = path.read_bytes().decode("utf-8-sig")
-    from io import StringIO
+        return _read_spreadsheet(path, sheet)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        fix = "mở tệp bằng Excel, chọn Lưu thành (Save As) kiểu «CSV UTF-8 (Comma delimited)»."
+        raise InvalidData([Problem(path.name, "tệp không ở mã hoá UTF-8.", fix)]) from None
+    rows = csv.reader(io.StringIO(text, newline=""))
+    return [[_clean_text(cell) for cell in row] for row in rows], None
 
-    return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False), None
+
+def _read_spreadsheet(path: Path, sheet: str | None) -> tuple[list[list[str]], str]:
+    workbook = CalamineWorkbook.from_path(str(path))
+    name = sheet if sheet is not None else workbook.sheet_names[0]
+    if name not in workbook.sheet_names:
+        fix = f"chọn một trong các trang tính: {', '.join(workbook.sheet_names)}."
+        raise InvalidData([Problem(path.name, f"không có trang tính «{name}».", fix)])
+    rows = workbook.get_sheet_by_name(name).to_python()
+    return [[_cell_text(cell) for cell in row] for row in rows], name
 
 
-def _first_sheet(path: Path) -> str:
-    from python_calamine import CalamineWorkbook
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return _clean_text("" if value is None else str(value))
 
-    return CalamineWorkbook.from_path(str(path)).sheet_names[0]
+
+def _ragged_rows(
+    body: list[tuple[int, list[str]]], width: int, file: str, sheet: str | None
+) -> list[Problem]:
+    problems = []
+    for number, row in body:
+        if any(row[width:]):
+            message = f"dòng có {len(row)} ô nhưng bảng chỉ có {width} cột."
+            fix = (
+                "nếu số có dấu phẩy (12,5) thì đặt trong dấu ngoặc kép hoặc bỏ dấu phẩy; "
+                "xoá các ô thừa bên phải."
+            )
+            problems.append(Problem(file, message, fix, row=number, sheet=sheet))
+    return problems
 
 
 def _clean_text(value: str) -> str:
@@ -118,43 +158,37 @@ def _clean_text(value: str) -> str:
 
 
 def _map_headers(
-    headers: list[str], file: str, sheet: str | None
+    headers: list[str], row: int, file: str, sheet: str | None
 ) -> tuple[dict[str, str], list[Problem]]:
     found: dict[str, str] = {}
     problems = []
     for position, header in enumerate(headers):
         name = _ALIASES.get(fold(header))
         if name is None or name in found:
-            problems.append(_unknown_header(header, position, name, file, sheet))
+            problems.append(_unknown_header(header, position, name, row, file, sheet))
         else:
             found[name] = header
     for column in COLUMNS:
         if column.name not in found:
-            fix = f"thêm cột có tiêu đề «{column.label}» ở dòng {HEADER_ROW}."
-            problems.append(
-                Problem(
-                    file,
-                    "thiếu cột bắt buộc.",
-                    fix,
-                    row=HEADER_ROW,
-                    column=column.label,
-                    sheet=sheet,
-                )
+            fix = f"thêm cột có tiêu đề «{column.label}» ở dòng {row}."
+            problem = Problem(
+                file, "thiếu cột bắt buộc.", fix, row=row, column=column.label, sheet=sheet
             )
+            problems.append(problem)
     return found, problems
 
 
 def _unknown_header(
-    header: str, position: int, duplicate_of: str | None, file: str, sheet: str | None
+    header: str, position: int, duplicate_of: str | None, row: int, file: str, sheet: str | None
 ) -> Problem:
-    shown = header if not header.startswith("Unnamed:") else f"(cột thứ {position + 1}, trống)"
+    shown = header or f"(cột thứ {position + 1}, không có tiêu đề)"
     if duplicate_of:
         message = f"cột này trùng với cột «{LABELS[duplicate_of]}» đã có."
         fix = "xoá một trong hai cột."
     else:
         message = "tiêu đề cột không thuộc bảng số liệu."
         fix = _suggest(header)
-    return Problem(file, message, fix, row=HEADER_ROW, column=shown, sheet=sheet)
+    return Problem(file, message, fix, row=row, column=shown, sheet=sheet)
 
 
 def _suggest(header: str) -> str:

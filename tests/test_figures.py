@@ -32,7 +32,11 @@ def test_the_shipped_table_has_one_row_per_unit_and_level(shipped_inputs):
     units = shipped_inputs[2]
     assert len(units) == 127
     assert units["cap_hoc"].value_counts().to_dict() == {
-        "THPT": 66, "TH": 16, "GDTX": 15, "THCS": 15, "MN": 15,
+        "THPT": 66,
+        "TH": 16,
+        "GDTX": 15,
+        "THCS": 15,
+        "MN": 15,
     }
     assert not units.duplicated(["don_vi", "cap_hoc"]).any()
 
@@ -45,7 +49,12 @@ def test_tran_nguyen_han_row_reads_as_in_2023(context):
     rows = {row["ten"]: row for row in context["pl"]["thpt"]["hang"]}
     row = rows["THPT Trần Nguyên Hãn"]
     assert _printed(row, "hs") + _printed(row, "ns") == (
-        "1.739", "25", "1,44", "91", "12", "13,19",
+        "1.739",
+        "25",
+        "1,44",
+        "91",
+        "12",
+        "13,19",
     )
 
 
@@ -102,17 +111,34 @@ def test_pl_iv_matches_the_2023_district_rows(context):
     assert hai_an["hs"]["chua"] == 176 and hai_an["ns"]["chua"] == 62
     # a level a unit does not have is a blank cell, not a zero
     assert rows["Bạch Long Vĩ"]["hs"]["cap"][2] == {"tong": None, "chua": None}
-    assert [count(c["tong"]) for c in table["tong"]["hs"]["cap"]] == ["123.141", "194.101", "137.564"]
+    assert [count(c["tong"]) for c in table["tong"]["hs"]["cap"]] == [
+        "123.141",
+        "194.101",
+        "137.564",
+    ]
     assert (table["tong"]["hs"]["chua"], table["tong"]["ns"]["chua"]) == (3658, 542)
 
 
 def test_a_unit_with_no_one_has_ratio_zero(shipped_inputs):
     _, declarations, units = shipped_inputs
-    empty = pd.DataFrame([{"don_vi": "Trường mới", "cap_hoc": "THPT", "don_vi_quan_ly": "Sở GDĐT",
-                           **{name: 0 for name in COUNT_COLUMNS}}])
+    empty = pd.DataFrame(
+        [
+            {
+                "don_vi": "Trường mới",
+                "cap_hoc": "THPT",
+                "don_vi_quan_ly": "Sở GDĐT",
+                **{name: 0 for name in COUNT_COLUMNS},
+            }
+        ]
+    )
     appendices = aggregate(pd.concat([units, empty], ignore_index=True), declarations)
-    context = build_context({"van_ban": {"ngay": None, "so": None},
-                             "so_lieu": {"thoi_diem": pd.Timestamp("2023-06-23")}}, appendices)
+    context = build_context(
+        {
+            "van_ban": {"ngay": None, "so": None},
+            "so_lieu": {"thoi_diem": pd.Timestamp("2023-06-23")},
+        },
+        appendices,
+    )
     row = context["pl"]["thpt"]["hang"][-1]
     assert row["ten"] == "Trường mới"
     assert _printed(row, "hs") == ("0", "0", "0,00")

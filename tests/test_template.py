@@ -35,10 +35,15 @@ def test_committed_template_matches_the_code_that_makes_it(tmp_path):
     assert sorted(committed) == sorted(fresh)
     for name, xml in fresh.items():
         if committed[name] != xml:
-            diff = "\n".join(difflib.unified_diff(
-                committed[name].replace("><", ">\n<").splitlines(),
-                xml.replace("><", ">\n<").splitlines(), "committed", "regenerated", lineterm="",
-            ))
+            diff = "\n".join(
+                difflib.unified_diff(
+                    committed[name].replace("><", ">\n<").splitlines(),
+                    xml.replace("><", ">\n<").splitlines(),
+                    "committed",
+                    "regenerated",
+                    lineterm="",
+                )
+            )
             pytest.fail(
                 f"{name} differs; run: python -m generator.template_maker "
                 f"templates/{TEMPLATE_FILE}\n{diff[:3000]}"

@@ -3,7 +3,16 @@ from decimal import Decimal
 
 import pytest
 
-from generator.vnformat import clock, count, doc_number, long_date, moment, percent, ratio, short_date
+from generator.vnformat import (
+    clock,
+    count,
+    doc_number,
+    long_date,
+    moment,
+    percent,
+    ratio,
+    short_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -33,8 +42,15 @@ def test_babel_alone_would_round_half_to_even():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(121149, "121.149"), (531357, "531.357"), (1204, "1.204"), (999, "999"), (0, "0"),
-     (1250000, "1.250.000"), (None, "")],
+    [
+        (121149, "121.149"),
+        (531357, "531.357"),
+        (1204, "1.204"),
+        (999, "999"),
+        (0, "0"),
+        (1250000, "1.250.000"),
+        (None, ""),
+    ],
 )
 def test_counts_use_a_dot_between_thousands(value, expected):
     assert count(value) == expected
@@ -68,8 +84,11 @@ def test_a_draft_leaves_day_and_month_blank_but_keeps_the_year():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(date(2023, 7, 4), "04/7/2023"), (date(2023, 6, 23), "23/6/2023"),
-     (date(2020, 1, 5), "05/01/2020")],
+    [
+        (date(2023, 7, 4), "04/7/2023"),
+        (date(2023, 6, 23), "23/6/2023"),
+        (date(2020, 1, 5), "05/01/2020"),
+    ],
 )
 def test_short_dates_as_the_2023_notice_writes_them(value, expected):
     assert short_date(value) == expected
