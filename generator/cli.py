@@ -6,6 +6,7 @@ Errors become a Vietnamese message on stderr and an exit code here, and only her
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 from pathlib import Path
@@ -15,8 +16,13 @@ import click
 from . import __version__
 from .aggregate import Counts
 from .build import build
+from .diff import diff, diff_workbook
 from .errors import VanbanError
-from .vnformat import count, percent, ratio
+from .files import write_atomic
+from .history import history
+from .issuing import issue
+from .report import print_diff, print_history
+from .vnformat import count, long_date, percent, ratio
 
 UNEXPECTED_EXIT = 5
 
@@ -53,23 +59,76 @@ def cli(debug: bool) -> None:
     """Soạn văn bản của Sở GDĐT từ bảng số liệu, đúng thể thức Nghị định 30/2020."""
 
 
+OUTPUT_OPTION = click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default=Path("output"),
+    show_default=True, help="Thư mục lưu các phiên bản.",
+)
+
+
 @cli.command("build")
 @click.argument("data", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Thư mục ghi văn bản.",
-)
+@OUTPUT_OPTION
 def build_command(data: Path, output: Path) -> None:
-    """Tạo Thông báo (.docx) từ thư mục số liệu DATA, ví dụ data/2023-06-23."""
+    """Tạo dự thảo Thông báo (.docx) từ thư mục số liệu DATA, ví dụ data/2023-06-23."""
     result = build(data, output)
-    click.echo(f"Đã tạo thông báo: {_shown(result.output)}")
+    if result.created:
+        click.echo(f"Đã tạo phiên bản {result.version.name}: {_shown(result.output)}")
+    else:
+        click.echo(f"Số liệu, thông tin và mẫu giống hệt phiên bản {result.version.name}: "
+                   "không tạo phiên bản mới.")
+        click.echo(f"  Văn bản: {_shown(result.output)}")
     click.echo(f"  Mẫu đã dùng: {_shown(result.template)}")
     click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
     click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", result.totals, "ns"))
+
+
+@cli.command("issue")
+@click.argument("version", type=click.Path(path_type=Path))
+@click.option("--so", "number", type=click.IntRange(min=1), required=True,
+              help="Số văn bản do hệ thống quản lý văn bản cấp, ví dụ 123.")
+@click.option("--ngay", "issued_on", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+              required=True, help="Ngày ban hành, dạng 2023-06-26 hoặc 26/06/2023.")
+def issue_command(version: Path, number: int, issued_on) -> None:
+    """Ban hành dự thảo VERSION (ví dụ output/2023-06-23/v001) với số và ngày đã được cấp."""
+    result = issue(version, number, issued_on.date())
+    click.echo(f"Đã tạo bản ban hành {result.version.name} (từ {version.name}): "
+               f"{_shown(result.output)}")
+    click.echo(f"  Số: {number:02d}/{result.version.manifest['ky_hieu']}, "
+               f"{long_date(issued_on.date())}")
+
+
+@cli.command("history")
+@click.argument("data", type=click.Path(path_type=Path))
+@OUTPUT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
+def history_command(data: Path, output: Path, as_json: bool) -> None:
+    """Liệt kê các phiên bản của thông báo làm từ thư mục số liệu DATA, mới nhất trước."""
+    records = history(data, output)
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if not records:
+        click.echo(f"Chưa có phiên bản nào trong {_shown(output / data.name)}.")
+        return
+    print_history(records)
+
+
+@cli.command("diff")
+@click.argument("before", type=click.Path(path_type=Path))
+@click.argument("after", type=click.Path(path_type=Path))
+@click.option("--xlsx", type=click.Path(path_type=Path), default=None,
+              help="Tệp Excel ghi kết quả (mặc định: output/so-sanh-<A>-<B>.xlsx).")
+def diff_command(before: Path, after: Path, xlsx: Path | None) -> None:
+    """So sánh số liệu của hai phiên bản hoặc hai thư mục số liệu BEFORE và AFTER."""
+    result = diff(before, after)
+    target = xlsx or Path("output") / f"so-sanh-{_slug(before)}-{_slug(after)}.xlsx"
+    write_atomic(target, diff_workbook(result))
+    print_diff(result)
+    click.echo(f"Đã ghi bảng so sánh: {_shown(target)}")
+
+
+def _slug(path: Path) -> str:
+    return "-".join(path.parts[-2:]) if (path / "manifest.json").is_file() else path.name
 
 
 def _headline(label: str, totals: Counts, who: str) -> str:

@@ -7,19 +7,26 @@ the README ("Biến trong mẫu").
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from .aggregate import Appendix, Counts, Row
 from .vnformat import ratio
 
 
-def build_context(metadata: dict[str, Any], appendices: tuple[Appendix, ...]) -> dict[str, Any]:
-    """The render context for the notice template."""
+def build_context(
+    metadata: dict[str, Any],
+    appendices: tuple[Appendix, ...],
+    number: int | None = None,
+    issued_on: date | None = None,
+) -> dict[str, Any]:
+    """The render context; a draft (no number) leaves number and date blank."""
     tables = [_appendix(appendix) for appendix in appendices]
-    issued = metadata["van_ban"]
+    year = (issued_on or metadata["so_lieu"]["thoi_diem"]).year
     return {
         **metadata,
-        "van_ban": {**issued, "nam": (issued["ngay"] or metadata["so_lieu"]["thoi_diem"]).year},
+        "du_thao": number is None,
+        "van_ban": {**metadata["van_ban"], "so": number, "ngay": issued_on, "nam": year},
         "phu_luc": tables,
         "pl": {table["ma"]: table for table in tables},
         "ds_phu_luc": ", ".join(table["so"] for table in tables),

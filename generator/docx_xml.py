@@ -7,8 +7,13 @@ does not call the file corrupt.
 from __future__ import annotations
 
 import copy
+import io
+import zipfile
+from xml.sax.saxutils import escape, quoteattr
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -202,9 +207,6 @@ def deterministic_bytes(document) -> bytes:
     python-docx stamps each entry with the current time; rewriting the zip with
     one fixed time and sorted-by-original order makes equal content give equal bytes.
     """
-    import io
-    import zipfile
-
     raw = io.BytesIO()
     document.save(raw)
     result = io.BytesIO()
@@ -215,3 +217,28 @@ def deterministic_bytes(document) -> bytes:
             entry.external_attr = 0o644 << 16
             target.writestr(entry, source.read(info.filename))
     return result.getvalue()
+
+
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def set_custom_properties(document, properties: dict[str, str]) -> None:
+    """Write ``docProps/custom.xml`` (File → Properties → Custom in Word)."""
+    entries = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name={quoteattr(name)}>'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(sorted(properties.items()), start=2)
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{entries}</Properties>'
+    )
+    package = document.part.package
+    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_TYPE, xml.encode("utf-8"), package)
+    package.relate_to(part, _CUSTOM_REL)

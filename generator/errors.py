@@ -87,3 +87,13 @@ class OutputProblem(VanbanError):
     def __init__(self, *, path: Path, detail: str, fix: str) -> None:
         self.path = path
         super().__init__(f"Không ghi được {path}: {detail} Cách sửa: {fix}")
+
+
+class VersionProblem(VanbanError):
+    """An archived version cannot be used, or would be changed, as asked."""
+
+    exit_code = 1
+
+    def __init__(self, *, path: Path, detail: str, fix: str) -> None:
+        self.path = path
+        super().__init__(f"Phiên bản {path}: {detail} Cách sửa: {fix}")

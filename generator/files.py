@@ -21,6 +21,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             fix="chọn thư mục khác bằng --output, hoặc kiểm tra quyền ghi.",
         ) from None
     try:
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; the result is an ordinary file
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

@@ -10,20 +10,21 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import InvalidData, Problem
 
 METADATA_FILE = "thong-bao.toml"
+ISSUE_KEYS = ("van_ban.so", "van_ban.ngay")
 FORBIDDEN_PREFIXES = {"T/M": "TM.", "K/T": "KT.", "T/L": "TL.", "T/UQ": "TUQ."}
 
 
 @dataclass(frozen=True)
 class Field:
     key: str  # "section.name"
-    kind: str  # text | lines | datetime | date | number
+    kind: str  # text | lines | datetime
     required: bool
     example: str
 
@@ -35,8 +36,6 @@ FIELDS = (
     Field("co_quan.dia_danh", "text", True, '"Hải Phòng"'),
     Field("van_ban.ky_hieu", "text", True, '"TB-SGDĐT"'),
     Field("van_ban.trich_yeu", "text", True, '"Về việc rà soát dữ liệu …"'),
-    Field("van_ban.so", "number", False, "123"),
-    Field("van_ban.ngay", "date", False, "2023-06-26"),
     Field("so_lieu.thoi_diem", "datetime", True, "2023-06-23T11:30:00"),
     Field("so_lieu.han_bao_cao", "datetime", True, "2023-07-04T17:00:00"),
     Field("so_lieu.he_thong_nop", "text", True, '"qlvb.hpnet.vn"'),
@@ -126,24 +125,10 @@ def _as_datetime(value: Any) -> datetime | None:
     return None
 
 
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    return None
-
-
-def _as_number(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    return None
-
-
 _CONVERTERS = {
     "text": _as_text,
     "lines": _as_lines,
     "datetime": _as_datetime,
-    "date": _as_date,
-    "number": _as_number,
 }
 
 
@@ -157,7 +142,12 @@ def _unknown_keys(raw: dict[str, Any], file: str) -> list[Problem]:
             problems.append(Problem(file, "mục không dùng đến.", fix, key=section))
             continue
         for name in content:
-            if f"{section}.{name}" not in known:
+            if f"{section}.{name}" in ISSUE_KEYS:
+                fix = ("xoá dòng này: số và ngày ban hành ghi bằng lệnh "
+                       "«vanban issue <phiên bản> --so … --ngay …» sau khi văn bản được cấp số.")
+                problems.append(Problem(file, "không ghi số, ngày ở đây.", fix,
+                                        key=f"{section}.{name}"))
+            elif f"{section}.{name}" not in known:
                 fix = "xoá dòng này hoặc sửa tên khoá cho đúng tệp mẫu."
                 problems.append(Problem(file, "khoá không dùng đến.", fix, key=f"{section}.{name}"))
     return problems

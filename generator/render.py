@@ -15,7 +15,7 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from .docx_xml import deterministic_bytes
+from .docx_xml import deterministic_bytes, set_custom_properties
 from .errors import TemplateProblem
 from .vnformat import FILTERS
 
@@ -32,8 +32,13 @@ def make_environment() -> SandboxedEnvironment:
 _ENVIRONMENT = make_environment()
 
 
-def render_docx(template: Path, context: dict[str, Any], properties: dict[str, Any]) -> bytes:
-    """The rendered document; ``properties`` are its core properties (title, author, …)."""
+def render_docx(
+    template: Path,
+    context: dict[str, Any],
+    properties: dict[str, Any],
+    custom: dict[str, str],
+) -> bytes:
+    """The rendered document with its core (title, author, …) and custom properties."""
     document = _open(template)
     try:
         document.render(context, jinja_env=_ENVIRONMENT, autoescape=True)
@@ -55,6 +60,7 @@ def render_docx(template: Path, context: dict[str, Any], properties: dict[str, A
             fix="mở mẫu bằng Word, sửa thẻ {{ … }} hoặc {% … %} ở chỗ đó.",
         ) from None
     _set_properties(document, properties)
+    set_custom_properties(document.docx, custom)
     return deterministic_bytes(document.docx)
 
 

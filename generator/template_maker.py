@@ -26,11 +26,8 @@ from . import docx_xml as x
 BODY_PT = 14
 TEXT_WIDTH_CM = 16.5  # A4 portrait less the 30 mm and 15 mm side margins
 LANDSCAPE_WIDTH_CM = 25.2
-CENTER, LEFT, JUSTIFY = (
-    WD_ALIGN_PARAGRAPH.CENTER,
-    WD_ALIGN_PARAGRAPH.LEFT,
-    WD_ALIGN_PARAGRAPH.JUSTIFY,
-)
+CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
+JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 BODY = (
     "Thời gian qua, với sự chỉ đạo quyết liệt của Ban Chỉ đạo chuyển đổi số ngành GDĐT, cùng với"
@@ -134,10 +131,15 @@ def _page_setup(section, *, landscape: bool) -> None:
 
 
 def _page_number_headers(section) -> None:
-    paragraph = section.header.paragraphs[0]
-    paragraph.alignment = CENTER
-    x.page_number_field(paragraph, 13)
-    section.first_page_header.paragraphs[0].text = ""
+    """Page numbers from page 2 on; "DỰ THẢO" at the top of every page of a draft."""
+    for header in (section.header, section.first_page_header):
+        x.cell_text(header, "{%p if du_thao %}", 13, align=RIGHT)
+        _paragraph(header, "DỰ THẢO", 13, bold=True, align=RIGHT)
+        _paragraph(header, "{%p endif %}", 13, align=RIGHT)
+        _paragraph(header, "", 13)  # a header always keeps one paragraph
+    page_number = section.header.paragraphs[-1]
+    page_number.alignment = CENTER
+    x.page_number_field(page_number, 13)
 
 
 def _paragraph(

@@ -37,9 +37,9 @@ def test_build_writes_the_notice_and_prints_where_and_the_headline(data_copy, tm
     out = tmp_path / "out"
     result = run("build", str(data_copy), "--output", str(out))
     assert result.exit_code == 0, result.output
-    target = out / "2023-06-23" / "thong-bao-2023-06-23.docx"
+    target = out / "2023-06-23" / "v001" / "thong-bao-2023-06-23-du-thao.docx"
     assert target.is_file()
-    assert str(target) in result.output or "thong-bao-2023-06-23.docx" in result.output
+    assert f"Đã tạo phiên bản v001: {target}" in result.output
     assert "Học sinh, học viên chưa đồng bộ: 3.940 / 532.591 (0,74 %)" in result.output
     assert "Cán bộ, giáo viên, nhân viên chưa đồng bộ: 717 / 33.052 (2,17 %)" in result.output
 
@@ -47,7 +47,7 @@ def test_build_writes_the_notice_and_prints_where_and_the_headline(data_copy, tm
 def test_help_is_in_vietnamese():
     result = run("--help")
     assert "Soạn văn bản của Sở GDĐT" in result.output
-    assert "Tạo Thông báo" in run("build", "--help").output
+    assert "Tạo dự thảo Thông báo" in run("build", "--help").output
 
 
 def test_missing_data_folder(tmp_path):
@@ -172,7 +172,7 @@ def test_values_with_markup_characters_appear_literally(data_copy, tmp_path):
     path.write_text(text, encoding="utf-8")
     result = run("build", str(data_copy), "--output", str(tmp_path / "o"))
     assert result.exit_code == 0, result.stderr
-    text = _docx_text(tmp_path / "o" / "2023-06-23" / "thong-bao-2023-06-23.docx")
+    text = _docx_text(tmp_path / "o" / "2023-06-23" / "v001" / "thong-bao-2023-06-23-du-thao.docx")
     assert "- Phòng GD&ĐT <Kiến An> \"số 1\" 'A' {{ 7*7 }} {% if %};" in text
     assert "- Lưu: VT, GDTX&ĐH." in text  # everything after the value survived
     assert "Phụ lục IV" in text
@@ -192,7 +192,7 @@ def test_a_clerks_own_template_in_the_data_folder_wins(data_copy, tmp_path):
     result = run("build", str(data_copy), "--output", str(tmp_path / "o"))
     assert result.exit_code == 0, result.stderr
     assert "mau-thong-bao.docx" in result.output
-    text = _docx_text(tmp_path / "o" / "2023-06-23" / "thong-bao-2023-06-23.docx")
+    text = _docx_text(tmp_path / "o" / "2023-06-23" / "v001" / "thong-bao-2023-06-23-du-thao.docx")
     assert text.strip() == "Bản của văn thư: 3.940"
 
 

@@ -13,14 +13,13 @@ from generator.vnformat import count, percent
 
 @pytest.fixture(scope="module")
 def appendices(shipped_inputs):
-    _, declarations, units = shipped_inputs
+    units, declarations = shipped_inputs.units, shipped_inputs.declarations
     return {appendix.spec.key: appendix for appendix in aggregate(units, declarations)}
 
 
 @pytest.fixture(scope="module")
 def context(shipped_inputs, appendices):
-    metadata = shipped_inputs[0]
-    return build_context(metadata, tuple(appendices.values()))
+    return build_context(shipped_inputs.metadata, tuple(appendices.values()))
 
 
 def _printed(row: dict, who: str) -> tuple[str, str, str]:
@@ -29,7 +28,7 @@ def _printed(row: dict, who: str) -> tuple[str, str, str]:
 
 
 def test_the_shipped_table_has_one_row_per_unit_and_level(shipped_inputs):
-    units = shipped_inputs[2]
+    units = shipped_inputs.units
     assert len(units) == 127
     assert units["cap_hoc"].value_counts().to_dict() == {
         "THPT": 66,
@@ -68,7 +67,7 @@ def test_pl_iii_staff_total_is_the_sum_of_its_rows_454_not_the_printed_490(appen
 
 
 def test_body_figures_are_pl_i_total(context, shipped_inputs):
-    units = shipped_inputs[2]
+    units = shipped_inputs.units
     total = context["pl"]["toan_nganh"]["tong"]
     assert (total["hs"]["chua"], total["ns"]["chua"]) == (3940, 717)
     assert total["hs"]["tong"] == units["hs_tong"].sum() == 532591
@@ -120,7 +119,7 @@ def test_pl_iv_matches_the_2023_district_rows(context):
 
 
 def test_a_unit_with_no_one_has_ratio_zero(shipped_inputs):
-    _, declarations, units = shipped_inputs
+    units, declarations = shipped_inputs.units, shipped_inputs.declarations
     empty = pd.DataFrame(
         [
             {
@@ -132,13 +131,7 @@ def test_a_unit_with_no_one_has_ratio_zero(shipped_inputs):
         ]
     )
     appendices = aggregate(pd.concat([units, empty], ignore_index=True), declarations)
-    context = build_context(
-        {
-            "van_ban": {"ngay": None, "so": None},
-            "so_lieu": {"thoi_diem": pd.Timestamp("2023-06-23")},
-        },
-        appendices,
-    )
+    context = build_context(shipped_inputs.metadata, appendices)
     row = context["pl"]["thpt"]["hang"][-1]
     assert row["ten"] == "Trường mới"
     assert _printed(row, "hs") == ("0", "0", "0,00")

@@ -13,8 +13,8 @@ def test_the_same_table_as_xlsx_gives_the_same_rows(data_copy, shipped_inputs):
     table = pd.read_csv(csv_path, encoding="utf-8-sig")  # numbers become numeric cells
     table.to_excel(data_copy / "don-vi.xlsx", index=False, sheet_name="Số liệu")
     csv_path.unlink()
-    units = load_inputs(data_copy)[2]
-    pd.testing.assert_frame_equal(units, shipped_inputs[2])
+    units = load_inputs(data_copy).units
+    pd.testing.assert_frame_equal(units, shipped_inputs.units)
 
 
 def test_counts_typed_the_ways_clerks_type_them():
