@@ -67,21 +67,28 @@ def load_version(path: Path) -> Version:
     """A version folder and its manifest; a folder that is not one is a clear error."""
     manifest_path = path / MANIFEST
     if not _VERSION.match(path.name) or not manifest_path.is_file():
-        raise VersionProblem(path=path, detail="không phải một phiên bản do vanban tạo.",
-                             fix="chỉ đường dẫn tới thư mục dạng output/<thư mục số liệu>/v001.")
+        raise VersionProblem(
+            path=path,
+            detail="không phải một phiên bản do vanban tạo.",
+            fix="chỉ đường dẫn tới thư mục dạng output/<thư mục số liệu>/v001.",
+        )
     return Version(path, json.loads(manifest_path.read_text(encoding="utf-8")))
 
 
-def add_version(folder: Path, documents: dict[str, bytes], inputs: dict[str, Path],
-                manifest: dict[str, Any]) -> Version:
+def add_version(
+    folder: Path, documents: dict[str, bytes], inputs: dict[str, Path], manifest: dict[str, Any]
+) -> Version:
     """Write a complete new version under ``folder`` and return it."""
     staging = _staging(folder)
     try:
         _fill(staging, documents, inputs, manifest)
         return _publish(staging, folder)
     except OSError as error:
-        raise OutputProblem(path=folder, detail=error.strerror or str(error),
-                            fix="kiểm tra quyền ghi và chỗ trống trên đĩa rồi chạy lại.") from None
+        raise OutputProblem(
+            path=folder,
+            detail=error.strerror or str(error),
+            fix="kiểm tra quyền ghi và chỗ trống trên đĩa rồi chạy lại.",
+        ) from None
     finally:
         if staging.exists():
             _remove(staging)
@@ -92,12 +99,16 @@ def _staging(folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix=".dang-tao-", dir=folder))
     except OSError as error:
-        raise OutputProblem(path=folder, detail=error.strerror or str(error),
-                            fix="chọn thư mục khác bằng --output, hoặc kiểm tra quyền ghi.") from None
+        raise OutputProblem(
+            path=folder,
+            detail=error.strerror or str(error),
+            fix="chọn thư mục khác bằng --output, hoặc kiểm tra quyền ghi.",
+        ) from None
 
 
-def _fill(staging: Path, documents: dict[str, bytes], inputs: dict[str, Path],
-          manifest: dict[str, Any]) -> None:
+def _fill(
+    staging: Path, documents: dict[str, bytes], inputs: dict[str, Path], manifest: dict[str, Any]
+) -> None:
     (staging / INPUTS_FOLDER).mkdir()
     for name, source in inputs.items():
         shutil.copyfile(source, staging / INPUTS_FOLDER / name)
@@ -130,8 +141,14 @@ def _publish(staging: Path, folder: Path) -> Version:
                 raise
             number += 1
         else:
-            target.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH
-                         | stat.S_IXOTH)
+            target.chmod(
+                stat.S_IRUSR
+                | stat.S_IXUSR
+                | stat.S_IRGRP
+                | stat.S_IXGRP
+                | stat.S_IROTH
+                | stat.S_IXOTH
+            )
             return load_version(target)
 
 

@@ -104,8 +104,11 @@ def load_inputs(data_dir: Path) -> Inputs:
     table_path = _table_path(data_dir)
     metadata_path = data_dir / METADATA_FILE
     if not metadata_path.is_file():
-        raise MissingInput(path=metadata_path, what="tệp thông tin văn bản",
-                           fix="sao chép data/2023-06-23/thong-bao.toml vào thư mục rồi sửa.")
+        raise MissingInput(
+            path=metadata_path,
+            what="tệp thông tin văn bản",
+            fix="sao chép data/2023-06-23/thong-bao.toml vào thư mục rồi sửa.",
+        )
     problems: list[Problem] = []
     declarations_path = resolve(data_dir, APPENDIX_FILE)
     metadata = _collect(problems, load_metadata, metadata_path)
@@ -127,12 +130,18 @@ def load_inputs(data_dir: Path) -> Inputs:
 
 def _table_path(data_dir: Path) -> Path:
     if not data_dir.is_dir():
-        raise MissingInput(path=data_dir, what="thư mục số liệu",
-                           fix="ghi đúng đường dẫn, ví dụ: vanban build data/2023-06-23")
+        raise MissingInput(
+            path=data_dir,
+            what="thư mục số liệu",
+            fix="ghi đúng đường dẫn, ví dụ: vanban build data/2023-06-23",
+        )
     table_path = find_table(data_dir)
     if table_path is None:
-        raise MissingInput(path=data_dir / TABLE_NAMES[0], what="bảng số liệu đơn vị",
-                           fix=f"đặt vào thư mục một trong các tệp: {', '.join(TABLE_NAMES)}.")
+        raise MissingInput(
+            path=data_dir / TABLE_NAMES[0],
+            what="bảng số liệu đơn vị",
+            fix=f"đặt vào thư mục một trong các tệp: {', '.join(TABLE_NAMES)}.",
+        )
     return table_path
 
 
@@ -161,12 +170,17 @@ def _changed(previous: Version | None, fingerprint: dict[str, str]) -> list[str]
 
 
 def _headline(total: Counts) -> dict[str, int]:
-    return {"hs_tong": total.hs_tong, "hs_chua": total.hs_chua,
-            "ns_tong": total.ns_tong, "ns_chua": total.ns_chua}
+    return {
+        "hs_tong": total.hs_tong,
+        "hs_chua": total.hs_chua,
+        "ns_tong": total.ns_tong,
+        "ns_chua": total.ns_chua,
+    }
 
 
-def _result(version: Version, created: bool, inputs: Inputs,
-            appendices: tuple[Appendix, ...]) -> BuildResult:
+def _result(
+    version: Version, created: bool, inputs: Inputs, appendices: tuple[Appendix, ...]
+) -> BuildResult:
     output = version.path / version.manifest["van_ban"]
     template = inputs.files[TEMPLATE_FILE]
     return BuildResult(version, created, output, template, appendices[0].total.total, appendices)

@@ -60,8 +60,12 @@ def cli(debug: bool) -> None:
 
 
 OUTPUT_OPTION = click.option(
-    "-o", "--output", type=click.Path(path_type=Path), default=Path("output"),
-    show_default=True, help="Thư mục lưu các phiên bản.",
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Thư mục lưu các phiên bản.",
 )
 
 
@@ -74,8 +78,10 @@ def build_command(data: Path, output: Path) -> None:
     if result.created:
         click.echo(f"Đã tạo phiên bản {result.version.name}: {_shown(result.output)}")
     else:
-        click.echo(f"Số liệu, thông tin và mẫu giống hệt phiên bản {result.version.name}: "
-                   "không tạo phiên bản mới.")
+        click.echo(
+            f"Số liệu, thông tin và mẫu giống hệt phiên bản {result.version.name}: "
+            "không tạo phiên bản mới."
+        )
         click.echo(f"  Văn bản: {_shown(result.output)}")
     click.echo(f"  Mẫu đã dùng: {_shown(result.template)}")
     click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
@@ -84,17 +90,29 @@ def build_command(data: Path, output: Path) -> None:
 
 @cli.command("issue")
 @click.argument("version", type=click.Path(path_type=Path))
-@click.option("--so", "number", type=click.IntRange(min=1), required=True,
-              help="Số văn bản do hệ thống quản lý văn bản cấp, ví dụ 123.")
-@click.option("--ngay", "issued_on", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-              required=True, help="Ngày ban hành, dạng 2023-06-26 hoặc 26/06/2023.")
+@click.option(
+    "--so",
+    "number",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Số văn bản do hệ thống quản lý văn bản cấp, ví dụ 123.",
+)
+@click.option(
+    "--ngay",
+    "issued_on",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    required=True,
+    help="Ngày ban hành, dạng 2023-06-26 hoặc 26/06/2023.",
+)
 def issue_command(version: Path, number: int, issued_on) -> None:
     """Ban hành dự thảo VERSION (ví dụ output/2023-06-23/v001) với số và ngày đã được cấp."""
     result = issue(version, number, issued_on.date())
-    click.echo(f"Đã tạo bản ban hành {result.version.name} (từ {version.name}): "
-               f"{_shown(result.output)}")
-    click.echo(f"  Số: {number:02d}/{result.version.manifest['ky_hieu']}, "
-               f"{long_date(issued_on.date())}")
+    click.echo(
+        f"Đã tạo bản ban hành {result.version.name} (từ {version.name}): {_shown(result.output)}"
+    )
+    click.echo(
+        f"  Số: {number:02d}/{result.version.manifest['ky_hieu']}, {long_date(issued_on.date())}"
+    )
 
 
 @cli.command("history")
@@ -116,8 +134,12 @@ def history_command(data: Path, output: Path, as_json: bool) -> None:
 @cli.command("diff")
 @click.argument("before", type=click.Path(path_type=Path))
 @click.argument("after", type=click.Path(path_type=Path))
-@click.option("--xlsx", type=click.Path(path_type=Path), default=None,
-              help="Tệp Excel ghi kết quả (mặc định: output/so-sanh-<A>-<B>.xlsx).")
+@click.option(
+    "--xlsx",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Tệp Excel ghi kết quả (mặc định: output/so-sanh-<A>-<B>.xlsx).",
+)
 def diff_command(before: Path, after: Path, xlsx: Path | None) -> None:
     """So sánh số liệu của hai phiên bản hoặc hai thư mục số liệu BEFORE và AFTER."""
     result = diff(before, after)

@@ -54,16 +54,21 @@ def diff(before: Path, after: Path) -> Diff:
     merged = old.merge(new, on=KEY, how="outer", suffixes=("_a", "_b"), indicator=True)
     both = merged[merged["_merge"] == "both"]
     changes = tuple(
-        Change(row["don_vi"], row["cap_hoc"], column, int(row[f"{column}_a"]),
-               int(row[f"{column}_b"]))
+        Change(
+            row["don_vi"], row["cap_hoc"], column, int(row[f"{column}_a"]), int(row[f"{column}_b"])
+        )
         for row in both.to_dict("records")
         for column in COUNT_COLUMNS
         if row[f"{column}_a"] != row[f"{column}_b"]
     )
     return Diff(
-        before=_label(before), after=_label(after), changes=changes,
-        added=_keys(merged, "right_only"), removed=_keys(merged, "left_only"),
-        totals_before=old_total, totals_after=new_total,
+        before=_label(before),
+        after=_label(after),
+        changes=changes,
+        added=_keys(merged, "right_only"),
+        removed=_keys(merged, "left_only"),
+        totals_before=old_total,
+        totals_after=new_total,
     )
 
 
@@ -88,16 +93,30 @@ def diff_workbook(result: Diff) -> bytes:
     book = Workbook()
     changes = book.active
     changes.title = "Thay đổi"
-    _sheet(changes, ["Đơn vị", "Cấp học", "Chỉ tiêu", result.before, result.after, "Chênh lệch"],
-           [[c.unit, c.level, LABELS[c.column], c.before, c.after, c.difference]
-            for c in result.changes])
+    _sheet(
+        changes,
+        ["Đơn vị", "Cấp học", "Chỉ tiêu", result.before, result.after, "Chênh lệch"],
+        [
+            [c.unit, c.level, LABELS[c.column], c.before, c.after, c.difference]
+            for c in result.changes
+        ],
+    )
     rows = [[unit, level, "thêm"] for unit, level in result.added]
     rows += [[unit, level, "bớt"] for unit, level in result.removed]
     _sheet(book.create_sheet("Thêm, bớt"), ["Đơn vị", "Cấp học", "Thay đổi"], rows)
-    _sheet(book.create_sheet("Tổng"), ["Chỉ tiêu", result.before, result.after, "Chênh lệch"],
-           [[LABELS[name], getattr(result.totals_before, name), getattr(result.totals_after, name),
-             getattr(result.totals_after, name) - getattr(result.totals_before, name)]
-            for name in COUNT_COLUMNS])
+    _sheet(
+        book.create_sheet("Tổng"),
+        ["Chỉ tiêu", result.before, result.after, "Chênh lệch"],
+        [
+            [
+                LABELS[name],
+                getattr(result.totals_before, name),
+                getattr(result.totals_after, name),
+                getattr(result.totals_after, name) - getattr(result.totals_before, name),
+            ]
+            for name in COUNT_COLUMNS
+        ],
+    )
     book.properties.creator = "vanban"
     book.properties.created = book.properties.modified = datetime(2020, 1, 1)
     buffer = io.BytesIO()

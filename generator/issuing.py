@@ -26,40 +26,58 @@ def issue(version_path: Path, number: int, issued_on: date) -> BuildResult:
     _check_number(draft, number, issued_on, folder.parent)
     _check_date(draft, issued_on, inputs.metadata["so_lieu"]["thoi_diem"].date())
     appendices = aggregate(inputs.units, inputs.declarations)
-    return render_version(inputs, appendices, folder, folder.name, changed=[], number=number,
-                          issued_on=issued_on, source=draft)
+    return render_version(
+        inputs,
+        appendices,
+        folder,
+        folder.name,
+        changed=[],
+        number=number,
+        issued_on=issued_on,
+        source=draft,
+    )
 
 
 def _check_draft(draft: Version, siblings: list[Version]) -> None:
     if draft.issued:
-        raise VersionProblem(path=draft.path,
-                             detail=f"đã là bản ban hành số {draft.manifest['so']:02d}, "
-                                    "không ban hành lại được.",
-                             fix="muốn sửa thì tạo dự thảo mới bằng «vanban build» rồi ban hành.")
+        raise VersionProblem(
+            path=draft.path,
+            detail=f"đã là bản ban hành số {draft.manifest['so']:02d}, không ban hành lại được.",
+            fix="muốn sửa thì tạo dự thảo mới bằng «vanban build» rồi ban hành.",
+        )
     for other in siblings:
         if other.issued and other.manifest.get("tu_phien_ban") == draft.name:
-            raise VersionProblem(path=draft.path,
-                                 detail=f"dự thảo này đã được ban hành thành {other.name} "
-                                        f"(số {other.manifest['so']:02d}).",
-                                 fix=f"dùng bản đã ban hành trong {other.path}.")
+            raise VersionProblem(
+                path=draft.path,
+                detail=f"dự thảo này đã được ban hành thành {other.name} "
+                f"(số {other.manifest['so']:02d}).",
+                fix=f"dùng bản đã ban hành trong {other.path}.",
+            )
 
 
 def _check_untouched(draft: Version, fingerprint: dict[str, str]) -> None:
     if draft.manifest.get("dau_vao") != fingerprint:
-        raise VersionProblem(path=draft.path,
-                             detail="các tệp đầu vào lưu trong phiên bản đã bị sửa sau khi tạo.",
-                             fix="tạo lại dự thảo bằng «vanban build» từ thư mục số liệu.")
+        raise VersionProblem(
+            path=draft.path,
+            detail="các tệp đầu vào lưu trong phiên bản đã bị sửa sau khi tạo.",
+            fix="tạo lại dự thảo bằng «vanban build» từ thư mục số liệu.",
+        )
 
 
 def _check_number(draft: Version, number: int, issued_on: date, output_dir: Path) -> None:
     if number < 1:
-        raise VersionProblem(path=draft.path, detail=f"số văn bản {number} không hợp lệ.",
-                             fix="ghi số do hệ thống quản lý văn bản cấp, từ 1 trở lên.")
+        raise VersionProblem(
+            path=draft.path,
+            detail=f"số văn bản {number} không hợp lệ.",
+            fix="ghi số do hệ thống quản lý văn bản cấp, từ 1 trở lên.",
+        )
     symbol = draft.manifest.get("ky_hieu")
     for taken in issued_versions(output_dir):
         manifest = taken.manifest
         if (manifest.get("ky_hieu"), manifest.get("nam"), manifest.get("so")) == (
-            symbol, issued_on.year, number
+            symbol,
+            issued_on.year,
+            number,
         ):
             raise VersionProblem(
                 path=draft.path,

@@ -143,10 +143,13 @@ def _unknown_keys(raw: dict[str, Any], file: str) -> list[Problem]:
             continue
         for name in content:
             if f"{section}.{name}" in ISSUE_KEYS:
-                fix = ("xoá dòng này: số và ngày ban hành ghi bằng lệnh "
-                       "«vanban issue <phiên bản> --so … --ngay …» sau khi văn bản được cấp số.")
-                problems.append(Problem(file, "không ghi số, ngày ở đây.", fix,
-                                        key=f"{section}.{name}"))
+                fix = (
+                    "xoá dòng này: số và ngày ban hành ghi bằng lệnh "
+                    "«vanban issue <phiên bản> --so … --ngay …» sau khi văn bản được cấp số."
+                )
+                problems.append(
+                    Problem(file, "không ghi số, ngày ở đây.", fix, key=f"{section}.{name}")
+                )
             elif f"{section}.{name}" not in known:
                 fix = "xoá dòng này hoặc sửa tên khoá cho đúng tệp mẫu."
                 problems.append(Problem(file, "khoá không dùng đến.", fix, key=f"{section}.{name}"))
