@@ -7,6 +7,7 @@ Errors become a Vietnamese message on stderr and an exit code here, and only her
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -35,7 +36,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except VanbanError as error:
             _report(ctx, str(error), error.exit_code)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            click.ClickException,
+            BrokenPipeError,
+        ):
             raise
         except Exception:  # the last resort: a clerk must never see a traceback
             message = (
@@ -170,4 +176,8 @@ def main() -> None:
     if hasattr(sys.stdout, "reconfigure"):  # Windows consoles: print Vietnamese, not '?'
         sys.stdout.reconfigure(encoding="utf-8")
         sys.stderr.reconfigure(encoding="utf-8")
-    cli(prog_name="vanban")
+    try:
+        cli(prog_name="vanban")
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
