@@ -5,6 +5,7 @@ files → checked tables → appendix figures → render context → .docx → a
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from .archive import DRAFT, ISSUED, Version, add_version, sha256, versions
 from .context import build_context
 from .errors import InvalidData, MissingInput, Problem
 from .metadata import METADATA_FILE, load_metadata
+from .pdf import to_pdf
 from .reading import TABLE_NAMES, find_table, read_table
 from .render import render_docx
 from .templates import TEMPLATE_FILE, resolve
@@ -46,22 +48,26 @@ class BuildResult:
     version: Version
     created: bool  # False when the inputs were those of the latest version
     output: Path  # the .docx
+    pdf: Path | None  # the PDF, when one was made
     template: Path
     totals: Counts  # the first appendix's total row (PL I: the whole sector)
     appendices: tuple[Appendix, ...]
 
 
-def build(data_dir: Path, output_dir: Path = Path("output")) -> BuildResult:
-    """Check the data folder and archive a new draft version (unless nothing changed)."""
+def build(data_dir: Path, output_dir: Path = Path("output"), *, pdf: bool = False) -> BuildResult:
+    """Check the data folder and archive a new draft version (unless nothing changed).
+
+    With ``pdf`` the version also holds the PDF made from its .docx.
+    """
     inputs = load_inputs(data_dir)
     folder = output_dir / data_dir.name
     history = versions(folder)
     fingerprint = inputs.fingerprint()
     appendices = aggregate(inputs.units, inputs.declarations)
-    if history and _same(history[-1], fingerprint):
+    if history and _same(history[-1], fingerprint, pdf):
         return _result(history[-1], False, inputs, appendices)
     changed = _changed(history[-1] if history else None, fingerprint)
-    return render_version(inputs, appendices, folder, data_dir.name, changed=changed)
+    return render_version(inputs, appendices, folder, data_dir.name, changed=changed, pdf=pdf)
 
 
 def render_version(
@@ -74,6 +80,7 @@ def render_version(
     number: int | None = None,
     issued_on: date | None = None,
     source: Version | None = None,
+    pdf: bool = False,
 ) -> BuildResult:
     """Render the notice (a draft, or issued with number and date) into a new version."""
     context = build_context(inputs.metadata, appendices, number, issued_on)
@@ -95,8 +102,18 @@ def render_version(
         "so_lieu": _headline(appendices[0].total.total),
         "thay_doi": changed,
     }
-    version = add_version(folder, {docx_name: document}, inputs.files, manifest)
+    documents = {docx_name: document}
+    if pdf:
+        documents[Path(docx_name).with_suffix(".pdf").name] = _pdf_bytes(docx_name, document)
+    version = add_version(folder, documents, inputs.files, manifest)
     return _result(version, True, inputs, appendices)
+
+
+def _pdf_bytes(name: str, document: bytes) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="vanban-") as work:
+        source = Path(work) / name
+        source.write_bytes(document)
+        return to_pdf([source])[0].read_bytes()
 
 
 def load_inputs(data_dir: Path) -> Inputs:
@@ -153,9 +170,14 @@ def _collect(problems: list[Problem], step: Callable[..., T], *args: Any) -> T |
         return None
 
 
-def _same(version: Version, fingerprint: dict[str, str]) -> bool:
+def _same(version: Version, fingerprint: dict[str, str], pdf: bool) -> bool:
     manifest = version.manifest
-    return manifest.get("dau_vao") == fingerprint and manifest.get("cong_cu") == __version__
+    has_pdf = any(name.endswith(".pdf") for name in manifest.get("ket_qua", {}))
+    return (
+        manifest.get("dau_vao") == fingerprint
+        and manifest.get("cong_cu") == __version__
+        and (has_pdf or not pdf)
+    )
 
 
 def _changed(previous: Version | None, fingerprint: dict[str, str]) -> list[str]:
@@ -182,8 +204,12 @@ def _result(
     version: Version, created: bool, inputs: Inputs, appendices: tuple[Appendix, ...]
 ) -> BuildResult:
     output = version.path / version.manifest["van_ban"]
+    pdf = output.with_suffix(".pdf")
     template = inputs.files[TEMPLATE_FILE]
-    return BuildResult(version, created, output, template, appendices[0].total.total, appendices)
+    totals = appendices[0].total.total
+    return BuildResult(
+        version, created, output, pdf if pdf.is_file() else None, template, totals, appendices
+    )
 
 
 def _properties(metadata: dict[str, Any], number: int | None) -> dict[str, Any]:

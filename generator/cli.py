@@ -17,11 +17,13 @@ import click
 from . import __version__
 from .aggregate import Counts
 from .build import build
+from .conformance import check_document
 from .diff import diff, diff_workbook
 from .errors import VanbanError
 from .files import write_atomic
 from .history import history
 from .issuing import issue
+from .preview import convert_documents, preview
 from .report import print_diff, print_history
 from .vnformat import count, long_date, percent, ratio
 
@@ -78,9 +80,10 @@ OUTPUT_OPTION = click.option(
 @cli.command("build")
 @click.argument("data", type=click.Path(path_type=Path))
 @OUTPUT_OPTION
-def build_command(data: Path, output: Path) -> None:
+@click.option("--pdf", is_flag=True, help="Làm thêm bản PDF (cần LibreOffice) để ký số.")
+def build_command(data: Path, output: Path, pdf: bool) -> None:
     """Tạo dự thảo Thông báo (.docx) từ thư mục số liệu DATA, ví dụ data/2023-06-23."""
-    result = build(data, output)
+    result = build(data, output, pdf=pdf)
     if result.created:
         click.echo(f"Đã tạo phiên bản {result.version.name}: {_shown(result.output)}")
     else:
@@ -89,6 +92,8 @@ def build_command(data: Path, output: Path) -> None:
             "không tạo phiên bản mới."
         )
         click.echo(f"  Văn bản: {_shown(result.output)}")
+    if result.pdf:
+        click.echo(f"  PDF: {_shown(result.pdf)}")
     click.echo(f"  Mẫu đã dùng: {_shown(result.template)}")
     click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
     click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", result.totals, "ns"))
@@ -153,6 +158,50 @@ def diff_command(before: Path, after: Path, xlsx: Path | None) -> None:
     write_atomic(target, diff_workbook(result))
     print_diff(result)
     click.echo(f"Đã ghi bảng so sánh: {_shown(target)}")
+
+
+@cli.command("pdf")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--outdir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Thư mục ghi PDF (mặc định: cạnh mỗi tệp .docx).",
+)
+def pdf_command(files: tuple[Path, ...], outdir: Path | None) -> None:
+    """Chuyển các tệp .docx FILES sang PDF bằng một lần chạy LibreOffice."""
+    for pdf in convert_documents(list(files), outdir):
+        click.echo(f"Đã tạo PDF: {_shown(pdf)}")
+
+
+@cli.command("preview")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dpi", default=60, show_default=True, help="Độ phân giải ảnh.")
+def preview_command(file: Path, dpi: int) -> None:
+    """Vẽ từng trang của FILE (.docx hoặc .pdf) thành ảnh PNG để xem nhanh."""
+    pages = preview(file, dpi)
+    click.echo(f"Đã vẽ {len(pages)} trang vào {_shown(pages[0].parent)}")
+
+
+@cli.command("check")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
+def check_command(file: Path, as_json: bool) -> None:
+    """Kiểm tra tệp .docx FILE theo thể thức Nghị định 30/2020; mã thoát 0 khi đạt hết."""
+    results = check_document(file)
+    if as_json:
+        records = [{"quy_tac": r.rule, "dat": r.passed, "loi": r.failures} for r in results]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            click.echo(f"{'ĐẠT      ' if result.passed else 'KHÔNG ĐẠT'}  {result.rule}")
+            for failure in result.failures:
+                click.echo(f"           - {failure}")
+    failed = sum(not r.passed for r in results)
+    if not as_json:
+        click.echo(f"{len(results) - failed}/{len(results)} quy tắc đạt.")
+    if failed:
+        raise click.exceptions.Exit(1)
 
 
 def _slug(path: Path) -> str:

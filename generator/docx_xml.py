@@ -115,7 +115,7 @@ def add_rule(container, length_cm: float, width_cm: float, space_after: float = 
     side = max((width_cm - length_cm) / 2, 0)
     fmt = paragraph.paragraph_format
     fmt.left_indent = fmt.right_indent = Cm(side)
-    fmt.space_before, fmt.space_after = Pt(3), Pt(space_after)
+    fmt.space_before, fmt.space_after = Pt(4), Pt(space_after)
     fmt.line_spacing = Pt(2)
     paragraph_border(paragraph, "top")
     return paragraph

@@ -97,3 +97,23 @@ class VersionProblem(VanbanError):
     def __init__(self, *, path: Path, detail: str, fix: str) -> None:
         self.path = path
         super().__init__(f"Phiên bản {path}: {detail} Cách sửa: {fix}")
+
+
+class ToolMissing(VanbanError):
+    """A program or font the task needs is not installed."""
+
+    exit_code = 4
+
+    def __init__(self, *, tool: str, purpose: str, fix: str) -> None:
+        self.tool = tool
+        super().__init__(f"Chưa cài {tool}, cần để {purpose}. Cách cài: {fix}")
+
+
+class ToolFailed(VanbanError):
+    """An outside program (LibreOffice, pdftoppm) did not do its job."""
+
+    exit_code = 4
+
+    def __init__(self, *, tool: str, detail: str, fix: str) -> None:
+        self.tool = tool
+        super().__init__(f"{tool}: {detail} Cách sửa: {fix}")
