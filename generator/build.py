@@ -6,68 +6,60 @@ files → checked tables → appendix figures → render context → .docx → a
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
-
-import pandas as pd
+from typing import Any
 
 from . import __version__
-from .aggregate import Appendix, Counts, aggregate
-from .appendices import APPENDIX_FILE, Declarations, load_declarations
-from .archive import DRAFT, ISSUED, Version, add_version, sha256, versions
+from .aggregate import Appendix, Counts
+from .archive import DRAFT, ISSUED, Version, add_version, versions
+from .checkup import check_folder
 from .context import build_context
-from .errors import InvalidData, MissingInput, Problem
-from .metadata import METADATA_FILE, load_metadata
+from .inputs import Inputs
 from .pdf import to_pdf
-from .reading import TABLE_NAMES, find_table, read_table
 from .render import render_docx
-from .templates import TEMPLATE_FILE, resolve
-from .validation import validate_units
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """Everything a notice is made from, checked; ``files`` maps archive name → source."""
-
-    metadata: dict[str, Any]
-    declarations: Declarations
-    units: pd.DataFrame
-    files: dict[str, Path]
-
-    def fingerprint(self) -> dict[str, str]:
-        return {name: sha256(path) for name, path in sorted(self.files.items())}
+from .templates import TEMPLATE_FILE
+from .tieout import Disagreement
 
 
 @dataclass(frozen=True)
 class BuildResult:
     version: Version
+    inputs: Inputs
     created: bool  # False when the inputs were those of the latest version
     output: Path  # the .docx
     pdf: Path | None  # the PDF, when one was made
     template: Path
     totals: Counts  # the first appendix's total row (PL I: the whole sector)
     appendices: tuple[Appendix, ...]
+    disagreements: tuple[Disagreement, ...] = ()  # with the folder's doi-chieu.toml
 
 
-def build(data_dir: Path, output_dir: Path = Path("output"), *, pdf: bool = False) -> BuildResult:
+def build(
+    data_dir: Path,
+    output_dir: Path = Path("output"),
+    *,
+    pdf: bool = False,
+    sheet: str | None = None,
+    strict: bool = False,
+) -> BuildResult:
     """Check the data folder and archive a new draft version (unless nothing changed).
 
-    With ``pdf`` the version also holds the PDF made from its .docx.
+    With ``pdf`` the version also holds the PDF made from its .docx; ``sheet``
+    names the spreadsheet page to read; ``strict`` makes warnings errors.
     """
-    inputs = load_inputs(data_dir)
+    checkup = check_folder(data_dir, sheet, strict=strict)
+    inputs, appendices = checkup.inputs, checkup.appendices
     folder = output_dir / data_dir.name
     history = versions(folder)
     fingerprint = inputs.fingerprint()
-    appendices = aggregate(inputs.units, inputs.declarations)
     if history and _same(history[-1], fingerprint, pdf):
-        return _result(history[-1], False, inputs, appendices)
-    changed = _changed(history[-1] if history else None, fingerprint)
-    return render_version(inputs, appendices, folder, data_dir.name, changed=changed, pdf=pdf)
+        result = _result(history[-1], False, inputs, appendices)
+    else:
+        changed = _changed(history[-1] if history else None, fingerprint)
+        result = render_version(inputs, appendices, folder, data_dir.name, changed=changed, pdf=pdf)
+    return replace(result, disagreements=tuple(checkup.disagreements))
 
 
 def render_version(
@@ -98,6 +90,7 @@ def render_version(
         "so": number,
         "ngay_ban_hanh": issued_on.isoformat() if issued_on else None,
         "tu_phien_ban": source.name if source else None,
+        "trang_tinh": inputs.sheet,
         "van_ban": docx_name,
         "so_lieu": _headline(appendices[0].total.total),
         "thay_doi": changed,
@@ -114,60 +107,6 @@ def _pdf_bytes(name: str, document: bytes) -> bytes:
         source = Path(work) / name
         source.write_bytes(document)
         return to_pdf([source])[0].read_bytes()
-
-
-def load_inputs(data_dir: Path) -> Inputs:
-    """Metadata, declarations and the checked unit table; every problem reported at once."""
-    table_path = _table_path(data_dir)
-    metadata_path = data_dir / METADATA_FILE
-    if not metadata_path.is_file():
-        raise MissingInput(
-            path=metadata_path,
-            what="tệp thông tin văn bản",
-            fix="sao chép data/2023-06-23/thong-bao.toml vào thư mục rồi sửa.",
-        )
-    problems: list[Problem] = []
-    declarations_path = resolve(data_dir, APPENDIX_FILE)
-    metadata = _collect(problems, load_metadata, metadata_path)
-    declarations = _collect(problems, load_declarations, declarations_path)
-    table = _collect(problems, read_table, table_path)
-    units = None
-    if declarations is not None and table is not None:
-        units = _collect(problems, validate_units, table, declarations.level_names)
-    if problems:
-        raise InvalidData(problems)
-    files = {
-        table_path.name: table_path,
-        METADATA_FILE: metadata_path,
-        APPENDIX_FILE: declarations_path,
-        TEMPLATE_FILE: resolve(data_dir, TEMPLATE_FILE),
-    }
-    return Inputs(metadata, declarations, units, files)
-
-
-def _table_path(data_dir: Path) -> Path:
-    if not data_dir.is_dir():
-        raise MissingInput(
-            path=data_dir,
-            what="thư mục số liệu",
-            fix="ghi đúng đường dẫn, ví dụ: vanban build data/2023-06-23",
-        )
-    table_path = find_table(data_dir)
-    if table_path is None:
-        raise MissingInput(
-            path=data_dir / TABLE_NAMES[0],
-            what="bảng số liệu đơn vị",
-            fix=f"đặt vào thư mục một trong các tệp: {', '.join(TABLE_NAMES)}.",
-        )
-    return table_path
-
-
-def _collect(problems: list[Problem], step: Callable[..., T], *args: Any) -> T | None:
-    try:
-        return step(*args)
-    except InvalidData as error:
-        problems.extend(error.problems)
-        return None
 
 
 def _same(version: Version, fingerprint: dict[str, str], pdf: bool) -> bool:
@@ -208,7 +147,14 @@ def _result(
     template = inputs.files[TEMPLATE_FILE]
     totals = appendices[0].total.total
     return BuildResult(
-        version, created, output, pdf if pdf.is_file() else None, template, totals, appendices
+        version,
+        inputs,
+        created,
+        output,
+        pdf if pdf.is_file() else None,
+        template,
+        totals,
+        appendices,
     )
 
 

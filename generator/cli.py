@@ -17,14 +17,16 @@ import click
 from . import __version__
 from .aggregate import Counts
 from .build import build
+from .checkup import check_folder, validation_json
 from .conformance import check_document
 from .diff import diff, diff_workbook
-from .errors import VanbanError
+from .errors import InvalidData, VanbanError
 from .files import write_atomic
 from .history import history
 from .issuing import issue
 from .preview import convert_documents, preview
 from .report import print_diff, print_history
+from .tieout import TIEOUT_FILE
 from .vnformat import count, long_date, percent, ratio
 
 UNEXPECTED_EXIT = 5
@@ -77,13 +79,61 @@ OUTPUT_OPTION = click.option(
 )
 
 
+SHEET_OPTION = click.option(
+    "--sheet", default=None, help="Tên trang tính cần đọc khi bảng số liệu là tệp Excel/ODS."
+)
+STRICT_OPTION = click.option(
+    "--strict", is_flag=True, help="Coi cảnh báo và số đối chiếu lệch là lỗi."
+)
+
+
+@cli.command("validate")
+@click.argument("data", type=click.Path(path_type=Path))
+@SHEET_OPTION
+@STRICT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
+def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool) -> None:
+    """Kiểm tra thư mục số liệu DATA, không ghi gì; báo mọi lỗi một lần."""
+    try:
+        checkup = check_folder(data, sheet, strict=strict)
+    except InvalidData as error:
+        if not as_json:
+            raise
+        click.echo(json.dumps(validation_json(None, error.problems), ensure_ascii=False, indent=2))
+        raise click.exceptions.Exit(error.exit_code) from None
+    if as_json:
+        click.echo(json.dumps(validation_json(checkup, []), ensure_ascii=False, indent=2))
+        return
+    units, totals = checkup.inputs.units, checkup.appendices[0].total.total
+    click.echo(f"Dữ liệu hợp lệ: {len(units)} dòng, {units['don_vi'].nunique()} đơn vị.")
+    click.echo(_headline("Học sinh, học viên chưa đồng bộ", totals, "hs"))
+    click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", totals, "ns"))
+    _print_findings(checkup.inputs.notes, checkup.inputs.warnings)
+    if checkup.disagreements:
+        click.echo(
+            f"Đối chiếu với {TIEOUT_FILE}: {len(checkup.disagreements)} số báo cáo khác "
+            "số tính từ các dòng:"
+        )
+        for disagreement in checkup.disagreements:
+            click.echo(f"  - {disagreement}")
+
+
+def _print_findings(notes: list[str], warnings: list) -> None:
+    for note in notes:
+        click.echo(f"  {note}")
+    for warning in warnings:
+        click.echo(f"Cảnh báo: {warning}")
+
+
 @cli.command("build")
 @click.argument("data", type=click.Path(path_type=Path))
 @OUTPUT_OPTION
 @click.option("--pdf", is_flag=True, help="Làm thêm bản PDF (cần LibreOffice) để ký số.")
-def build_command(data: Path, output: Path, pdf: bool) -> None:
+@SHEET_OPTION
+@STRICT_OPTION
+def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict: bool) -> None:
     """Tạo dự thảo Thông báo (.docx) từ thư mục số liệu DATA, ví dụ data/2023-06-23."""
-    result = build(data, output, pdf=pdf)
+    result = build(data, output, pdf=pdf, sheet=sheet, strict=strict)
     if result.created:
         click.echo(f"Đã tạo phiên bản {result.version.name}: {_shown(result.output)}")
     else:
@@ -97,6 +147,12 @@ def build_command(data: Path, output: Path, pdf: bool) -> None:
     click.echo(f"  Mẫu đã dùng: {_shown(result.template)}")
     click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
     click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", result.totals, "ns"))
+    _print_findings(result.inputs.notes, result.inputs.warnings)
+    if result.disagreements:
+        click.echo(
+            f"Đối chiếu với {TIEOUT_FILE}: {len(result.disagreements)} số báo cáo khác số "
+            f"tính từ các dòng (xem: vanban validate {data})."
+        )
 
 
 @cli.command("issue")

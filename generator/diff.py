@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 
 from .aggregate import Counts, aggregate
 from .archive import MANIFEST, load_version
-from .build import load_inputs
+from .inputs import load_inputs
 from .reading import COUNT_COLUMNS, LABELS
 
 KEY = ["don_vi", "cap_hoc"]
@@ -73,8 +73,11 @@ def diff(before: Path, after: Path) -> Diff:
 
 
 def _side(path: Path) -> tuple[pd.DataFrame, Counts]:
-    source = load_version(path).inputs if (path / MANIFEST).is_file() else path
-    inputs = load_inputs(source)
+    if (path / MANIFEST).is_file():
+        version = load_version(path)
+        inputs = load_inputs(version.inputs, version.manifest.get("trang_tinh"))
+    else:
+        inputs = load_inputs(path)
     total = aggregate(inputs.units, inputs.declarations)[0].total.total
     return inputs.units, total
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from .aggregate import aggregate
 from .archive import Version, load_version, versions
-from .build import BuildResult, load_inputs, render_version
+from .build import BuildResult, render_version
 from .errors import VersionProblem
+from .inputs import load_inputs
 
 
 def issue(version_path: Path, number: int, issued_on: date) -> BuildResult:
@@ -21,7 +22,7 @@ def issue(version_path: Path, number: int, issued_on: date) -> BuildResult:
     draft = load_version(version_path)
     folder = draft.path.parent
     _check_draft(draft, versions(folder))
-    inputs = load_inputs(draft.inputs)
+    inputs = load_inputs(draft.inputs, draft.manifest.get("trang_tinh"))
     _check_untouched(draft, inputs.fingerprint())
     _check_number(draft, number, issued_on, folder.parent)
     _check_date(draft, issued_on, inputs.metadata["so_lieu"]["thoi_diem"].date())

@@ -88,3 +88,10 @@ FILTERS = {
     "luc": moment,
     "so_hieu": doc_number,
 }
+
+
+def signed(value: int) -> str:
+    """A difference with its sign and Vietnamese grouping: +1.992, −36, 0."""
+    if value == 0:
+        return "0"
+    return f"{'+' if value > 0 else '−'}{count(abs(value))}"

@@ -8,7 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.build import build, load_inputs
+from generator.build import build
+from generator.inputs import load_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "2023-06-23"
@@ -36,3 +37,25 @@ def data_copy(tmp_path) -> Path:
     target = tmp_path / "2023-06-23"
     shutil.copytree(SHIPPED, target)
     return target
+
+
+def to_cp1258(text: str) -> bytes:
+    """Text as Excel saves it in Windows-1258: precomposed where the code page has the
+    letter (ê, ơ, ư, ă, đ), combining tone marks otherwise."""
+    import unicodedata
+
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", char)
+        for mark in marks:  # fold the one mark the code page has a letter for (ê, ơ, ư, ă)
+            composed = unicodedata.normalize("NFC", base + mark)
+            if len(composed) == 1 and composed.encode("cp1258", "ignore"):
+                base, marks = composed, [m for m in marks if m != mark]
+                break
+        out += (base + "".join(marks)).encode("cp1258")
+    return bytes(out)

@@ -104,18 +104,35 @@ def test_blank_lines_do_not_shift_row_numbers(data_copy, tmp_path):
     assert "dòng 6, cột «Cấp học»: cấp học «XYZ» không hợp lệ." in result.stderr
 
 
-def test_duplicate_unit_and_total_row(data_copy, tmp_path):
+def test_duplicate_unit_and_a_total_row_in_the_middle(data_copy, tmp_path):
+    path = data_copy / "don-vi.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines.insert(10, "Tổng số,THPT,Sở GDĐT,69315,129,4191,172")  # becomes row 11
+    lines.append("THPT An Dương,THPT,Sở GDĐT,1,0,1,0")  # row 130
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    result = run("build", str(data_copy), "--output", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    duplicate = "dòng 130, cột «Tên đơn vị»: đơn vị «THPT An Dương», cấp THPT đã có ở dòng 2."
+    assert duplicate in result.stderr
+    assert "dòng 11, cột «Tên đơn vị»: đây là dòng tổng (cộng), không phải một đơn vị." in (
+        result.stderr
+    )
+
+
+def test_a_total_row_at_the_bottom_is_checked_against_the_rows(data_copy, tmp_path):
     path = data_copy / "don-vi.csv"
     text = path.read_text(encoding="utf-8-sig")
-    text += "THPT An Dương,THPT,Sở GDĐT,1,0,1,0\nTổng số,THPT,Sở GDĐT,69315,129,4191,172\n"
-    path.write_text(text, encoding="utf-8-sig")
+    path.write_text(text + "Tổng số,,,532591,3940,33052,716\n", encoding="utf-8-sig")
     result = run("build", str(data_copy), "--output", str(tmp_path / "o"))
     assert result.exit_code == 1
     assert (
-        "dòng 129, cột «Tên đơn vị»: đơn vị «THPT An Dương», cấp THPT đã có ở dòng 2."
-        in result.stderr
-    )
-    assert "dòng 130, cột «Tên đơn vị»: đây là dòng tổng" in result.stderr
+        "dòng 129, cột «Nhân sự chưa đồng bộ»: dòng tổng ghi 716, nhưng các dòng cộng lại được 717."
+    ) in result.stderr
+    assert result.stderr.count("dòng tổng ghi") == 1
+    path.write_text(text + "Tổng số,,,532591,3940,33052,717\n", encoding="utf-8-sig")
+    fixed = run("build", str(data_copy), "--output", str(tmp_path / "o"))
+    assert fixed.exit_code == 0, fixed.stderr
+    assert "3.940 / 532.591" in fixed.output
 
 
 def test_a_misspelt_header_gets_a_did_you_mean(data_copy, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.build import load_inputs
+from generator.inputs import load_inputs
 from generator.validation import parse_count
 
 

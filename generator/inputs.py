@@ -1,0 +1,114 @@
+"""Everything a notice is made from, read and checked together: ``load_inputs``.
+
+A data folder holds the unit table, ``thong-bao.toml`` and optionally the
+clerk's own ``phu-luc.toml``, ``mau-thong-bao.docx`` and ``doi-chieu.toml``.
+Every problem in any of them is collected, then reported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from .appendices import APPENDIX_FILE, Declarations, load_declarations
+from .archive import sha256
+from .charsets import CP1258, UTF8, UTF8_BOM
+from .errors import InvalidData, MissingInput, Problem
+from .metadata import METADATA_FILE, load_metadata
+from .reading import TABLE_NAMES, find_table, read_table
+from .templates import TEMPLATE_FILE, resolve
+from .validation import validate_units
+
+T = TypeVar("T")
+SHEET_KEY = "(trang tính)"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The checked inputs; ``files`` maps archive name → source file."""
+
+    metadata: dict[str, Any]
+    declarations: Declarations
+    units: pd.DataFrame
+    files: dict[str, Path]
+    sheet: str | None = None
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the files were read
+
+    def fingerprint(self) -> dict[str, str]:
+        """sha256 of every input (and the sheet read, if one was named)."""
+        prints = {name: sha256(path) for name, path in sorted(self.files.items())}
+        if self.sheet is not None:
+            prints[SHEET_KEY] = self.sheet
+        return prints
+
+
+def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = False) -> Inputs:
+    """Read and check a data folder; with ``strict`` warnings are errors too."""
+    table_path = _table_path(data_dir)
+    metadata_path = data_dir / METADATA_FILE
+    if not metadata_path.is_file():
+        raise MissingInput(
+            path=metadata_path,
+            what="tệp thông tin văn bản",
+            fix="sao chép data/2023-06-23/thong-bao.toml vào thư mục rồi sửa.",
+        )
+    problems: list[Problem] = []
+    declarations_path = resolve(data_dir, APPENDIX_FILE)
+    metadata = _collect(problems, load_metadata, metadata_path)
+    declarations = _collect(problems, load_declarations, declarations_path)
+    table = _collect(problems, read_table, table_path, sheet)
+    checked = None
+    if declarations is not None and table is not None:
+        checked = _collect(problems, validate_units, table, declarations.level_names)
+    if strict and checked is not None:
+        problems += checked.warnings
+    if problems:
+        raise InvalidData(problems)
+    files = {
+        table_path.name: table_path,
+        METADATA_FILE: metadata_path,
+        APPENDIX_FILE: declarations_path,
+        TEMPLATE_FILE: resolve(data_dir, TEMPLATE_FILE),
+    }
+    notes = _notes(table_path, table.encoding, table.sheet)
+    return Inputs(metadata, declarations, checked.units, files, sheet, checked.warnings, notes)
+
+
+def _notes(path: Path, encoding: str | None, sheet: str | None) -> list[str]:
+    if encoding in (UTF8, UTF8_BOM):
+        return []
+    if encoding == CP1258:
+        return [f"{path.name}: đọc theo bảng mã {CP1258} (CSV của Excel trên Windows tiếng Việt)."]
+    if encoding:
+        return [f"{path.name}: đọc theo bảng mã {encoding}."]
+    return [f"{path.name}: đọc trang tính «{sheet}»."]
+
+
+def _table_path(data_dir: Path) -> Path:
+    if not data_dir.is_dir():
+        raise MissingInput(
+            path=data_dir,
+            what="thư mục số liệu",
+            fix="ghi đúng đường dẫn, ví dụ: vanban build data/2023-06-23",
+        )
+    table_path = find_table(data_dir)
+    if table_path is None:
+        raise MissingInput(
+            path=data_dir / TABLE_NAMES[0],
+            what="bảng số liệu đơn vị",
+            fix=f"đặt vào thư mục một trong các tệp: {', '.join(TABLE_NAMES)}.",
+        )
+    return table_path
+
+
+def _collect(problems: list[Problem], step: Callable[..., T], *args: Any) -> T | None:
+    try:
+        return step(*args)
+    except InvalidData as error:
+        problems.extend(error.problems)
+        return None
