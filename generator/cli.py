@@ -26,6 +26,7 @@ from .history import history
 from .issuing import issue
 from .preview import convert_documents, preview
 from .report import print_diff, print_history
+from .template_check import template_report
 from .tieout import TIEOUT_FILE
 from .vnformat import count, long_date, percent, ratio
 
@@ -258,6 +259,42 @@ def check_command(file: Path, as_json: bool) -> None:
         click.echo(f"{len(results) - failed}/{len(results)} quy tắc đạt.")
     if failed:
         raise click.exceptions.Exit(1)
+
+
+@cli.command("check-template")
+@click.argument("template", type=click.Path(path_type=Path))
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=Path("data/2023-06-23"),
+    show_default=True,
+    help="Thư mục số liệu cho biết dữ liệu có những biến nào.",
+)
+def check_template_command(template: Path, data_dir: Path) -> None:
+    """Đối chiếu biến trong mẫu TEMPLATE với dữ liệu, và tìm thẻ bị Word tách rời."""
+    report = template_report(template, data_dir)
+    _print_list(
+        "Mẫu dùng biến mà dữ liệu không có (sẽ báo lỗi khi tạo văn bản):",
+        [f"{path}, ở {where}" for path, where in report.unknown],
+    )
+    _print_list(
+        "Thẻ bị Word tách qua nhiều đoạn định dạng (giá trị sẽ lấy định dạng của "
+        "phần đầu; gõ lại cả thẻ một lần cho chắc):",
+        [f"{tag}, ở {where}" for tag, where in report.split],
+    )
+    _print_list("Dữ liệu có mà mẫu không dùng:", report.unused)
+    if report.ok:
+        click.echo("Mẫu dùng được với dữ liệu này.")
+    else:
+        raise click.exceptions.Exit(3)
+
+
+def _print_list(title: str, items: list[str]) -> None:
+    if items:
+        click.echo(title)
+        for item in items:
+            click.echo(f"  - {item}")
 
 
 def _slug(path: Path) -> str:

@@ -41,7 +41,7 @@ COLUMNS = (
 )  # fmt: skip
 COUNT_COLUMNS = ("hs_tong", "hs_chua", "ns_tong", "ns_chua")
 LABELS = {column.name: column.label for column in COLUMNS}
-_IGNORED_LABELS = ("stt", "tt", "so tt")
+_IGNORED_LABELS = ("stt", "tt", "so tt", "ghi chu")
 _LEARNERS = ("hoc sinh", "hoc vien", "hs")
 _STAFF = ("can bo", "nhan su", "giao vien", "nhan vien", "ns", "cbgvnv")
 
@@ -164,7 +164,7 @@ def _unknown(
 
 
 def _suggest(header: str) -> str:
-    close = difflib.get_close_matches(fold(header), list(_ALIASES), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(fold(header), list(_ALIASES), n=1, cutoff=0.8)
     if close:
         return f"có phải ý bạn là «{LABELS[_ALIASES[close[0]]]}»? Sửa lại tiêu đề cho đúng."
     labels = ", ".join(f"«{label}»" for label in LABELS.values())
