@@ -21,13 +21,14 @@ from python_calamine import CalamineWorkbook
 
 from . import charsets
 from .errors import InvalidData, Problem
-from .headers import COLUMNS, COUNT_COLUMNS, IGNORED, LABELS, fold, map_headers
+from .headers import COLUMNS, COUNT_COLUMNS, IGNORED, LABELS, classify, fold, map_headers
 
 __all__ = ["COUNT_COLUMNS", "LABELS", "RawTable", "find_table", "fold", "read_table"]
 
 TABLE_NAMES = ("don-vi.csv", "don-vi.xlsx", "don-vi.xls", "don-vi.ods")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _DELIMITERS = (",", ";", "\t")
+HEADER_SEARCH = 15  # rows looked through for the header, below any title rows
 _CONVERT_FIX = (
     "chuyển sang Unicode bằng Unikey: bôi đen bảng, chép (Ctrl+C), mở Unikey → Công cụ chuyển mã "
     "(Ctrl+Shift+F6), chọn nguồn {font}, đích Unicode, bấm «Chuyển mã», rồi dán lại (Ctrl+V)."
@@ -58,19 +59,26 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     if not numbered:
         fix = "nhập dòng tiêu đề ở dòng 1 và mỗi đơn vị, mỗi cấp học một dòng bên dưới."
         raise InvalidData([Problem(path.name, "tệp trống.", fix, sheet=sheet_name)])
-    header_number, header = numbered[0]
-    second = numbered[1][1] if len(numbered) > 1 else None
+    start = _header_position(numbered)
+    header_number, header = numbered[start]
+    second = numbered[start + 1][1] if len(numbered) > start + 1 else None
     mapping, problems = map_headers(header, second, header_number, path.name, sheet_name)
-    body = numbered[mapping.rows :]
+    body = numbered[start + mapping.rows :]
     problems += _ragged_rows(body, len(header), path.name, sheet_name)
-    problems += _legacy_text(
-        numbered[: mapping.rows] + body, mapping.columns, path.name, sheet_name
-    )
+    problems += _legacy_text(numbered[start:], mapping.columns, path.name, sheet_name)
     if problems:
         raise InvalidData(problems)
     frame = _frame(body, mapping.columns)
     rows = tuple(number for number, _ in body)
     return RawTable(path.name, sheet_name, frame, rows, mapping.labels, encoding)
+
+
+def _header_position(numbered: list[tuple[int, list[str]]]) -> int:
+    """The header row: the first that names two known columns (titles above are skipped)."""
+    for position, (_, row) in enumerate(numbered[:HEADER_SEARCH]):
+        if sum(classify(cell) not in (None, IGNORED) for cell in row if cell) >= 2:
+            return position
+    return 0
 
 
 def _frame(body: list[tuple[int, list[str]]], columns: dict[int, str]) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .errors import InvalidData, Problem
 from .reading import COUNT_COLUMNS, LABELS, RawTable, fold
+from .vnformat import count
 
 _PLAIN = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,\u00a0 ])\d{3})(?:\1\d{3})*$")
@@ -102,7 +103,10 @@ def _check_totals(
             written, _ = parse_count(rows[position][name])
             computed = sum(record[name] for record in records)
             if written is not None and written != computed:
-                message = f"dòng tổng ghi {written}, nhưng các dòng cộng lại được {computed}."
+                message = (
+                    f"dòng tổng ghi {count(written)}, nhưng các dòng cộng lại được "
+                    f"{count(computed)}."
+                )
                 fix = "sửa số ở dòng tổng cho khớp, hoặc xoá dòng tổng (chương trình tự cộng)."
                 problems.append(at(name, message, fix))
     return problems
