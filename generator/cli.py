@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -33,8 +34,50 @@ from .vnformat import count, long_date, percent, ratio
 UNEXPECTED_EXIT = 5
 
 
+_USAGE = (
+    (r"Invalid value for '(.+?)': (.*)", r"giá trị của \1 không hợp lệ: \2"),
+    (r"Missing argument '(.+?)'\.?", r"thiếu tham số \1."),
+    (r"Missing option '(.+?)'\.?", r"thiếu tuỳ chọn \1."),
+    (r"No such option: (\S+)", r"không có tuỳ chọn \1."),
+    (r"No such option '(.+?)'\.?", r"không có tuỳ chọn \1."),
+    (r"Did you mean '(.+?)'\?", r"Có phải ý bạn là \1?"),
+    (r"Did you mean one of (.+?)\?", r"Có phải ý bạn là một trong \1?"),
+    (r"'(.+?)' is not a valid integer( range)?\.?", r"«\1» không phải số nguyên hợp lệ."),
+    (r"'(.+?)' does not match the formats? (.+?)\.", r"«\1» không đúng dạng ngày (\2)."),
+    (r"No such command '(.+?)'\.?", r"không có lệnh «\1»."),
+    (r"Got unexpected extra arguments? \((.*)\)", r"thừa tham số: \1."),
+)
+
+
+def _usage_message(error: click.UsageError) -> str:
+    message = error.format_message()
+    for pattern, replacement in _USAGE:
+        message = re.sub(pattern, replacement, message)
+    where = error.ctx.command_path if error.ctx else "vanban"
+    return f"Lỗi: gõ lệnh chưa đúng: {message} Xem hướng dẫn: {where} --help"
+
+
 class _Group(click.Group):
-    """Turns library errors into messages and exit codes; ``--debug`` keeps the traceback."""
+    """Turns library errors into messages and exit codes; ``--debug`` keeps the traceback.
+
+    Mistyped commands get a Vietnamese message and exit code 2.
+    """
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as error:
+            click.echo(_usage_message(error), err=True)
+            sys.exit(2)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Đã dừng.", err=True)
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
 
     def invoke(self, ctx: click.Context):
         try:
@@ -63,7 +106,7 @@ def _report(ctx: click.Context, message: str, code: int) -> None:
     ctx.exit(code)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="vanban", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Hiện chi tiết kỹ thuật (traceback) khi có lỗi.")
 @click.version_option(__version__, "--version", message="vanban %(version)s")
 def cli(debug: bool) -> None:

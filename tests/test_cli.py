@@ -258,3 +258,21 @@ def test_unexpected_faults_give_a_message_not_a_traceback(monkeypatch, tmp_path)
     debug = run("--debug", "build", str(tmp_path))
     assert debug.exit_code == 5
     assert re.search(r"Traceback .*RuntimeError: boom", debug.stderr, re.S)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["build"],
+            "Lỗi: gõ lệnh chưa đúng: thiếu tham số DATA. Xem hướng dẫn: vanban build --help",
+        ),
+        (["buil", "x"], "không có lệnh «buil». Có phải ý bạn là build?"),
+        (["build", "--pfd", "x"], "không có tuỳ chọn --pfd. Có phải ý bạn là --pdf?"),
+        (["issue", "x", "--so", "abc", "--ngay", "2023-06-26"], "«abc» không phải số nguyên"),
+    ],
+)
+def test_mistyped_commands_get_a_vietnamese_message_and_exit_2(args, expected):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert expected in result.stderr
