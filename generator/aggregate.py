@@ -24,6 +24,9 @@ class Counts:
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(getattr(self, n) + getattr(other, n) for n in COUNT_COLUMNS))
 
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNT_COLUMNS}
+
 
 @dataclass(frozen=True)
 class Row:

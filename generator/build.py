@@ -92,7 +92,7 @@ def render_version(
         "tu_phien_ban": source.name if source else None,
         "trang_tinh": inputs.sheet,
         "van_ban": docx_name,
-        "so_lieu": _headline(appendices[0].total.total),
+        "so_lieu": appendices[0].total.total.as_dict(),
         "thay_doi": changed,
     }
     documents = {docx_name: document}
@@ -128,15 +128,6 @@ def _changed(previous: Version | None, fingerprint: dict[str, str]) -> list[str]
     if previous.manifest.get("cong_cu") != __version__:
         changed.append("phiên bản vanban")
     return changed
-
-
-def _headline(total: Counts) -> dict[str, int]:
-    return {
-        "hs_tong": total.hs_tong,
-        "hs_chua": total.hs_chua,
-        "ns_tong": total.ns_tong,
-        "ns_chua": total.ns_chua,
-    }
 
 
 def _result(

@@ -75,10 +75,5 @@ def validation_json(checkup: Checkup | None, problems: list[Problem]) -> dict[st
             for d in checkup.disagreements
         ],
         "so_dong": len(checkup.inputs.units),
-        "tong": {
-            "hs_tong": total.hs_tong,
-            "hs_chua": total.hs_chua,
-            "ns_tong": total.ns_tong,
-            "ns_chua": total.ns_chua,
-        },
+        "tong": total.as_dict(),
     }

@@ -21,7 +21,7 @@ from docx.shared import Length, Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from .errors import TemplateProblem
+from .errors import UnreadableDocument
 
 FONT = "Times New Roman"
 NATION = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
@@ -50,11 +50,8 @@ def check_document(path: Path) -> list[Result]:
     try:
         document = docx.Document(str(path))
     except Exception as error:  # python-docx raises several kinds for a damaged file
-        raise TemplateProblem(
-            template=path,
-            detail=f"không mở được ({type(error).__name__}).",
-            fix="mở và lưu lại tệp bằng Word (dạng .docx).",
-        ) from error
+        detail = f"tệp không phải .docx hoặc đã hỏng ({type(error).__name__})."
+        raise UnreadableDocument(path=path, detail=detail) from error
     view = _View(document)
     return [Result(name, list(rule(view))) for name, rule in RULES]
 

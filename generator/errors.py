@@ -117,3 +117,16 @@ class ToolFailed(VanbanError):
     def __init__(self, *, tool: str, detail: str, fix: str) -> None:
         self.tool = tool
         super().__init__(f"{tool}: {detail} Cách sửa: {fix}")
+
+
+class UnreadableDocument(VanbanError):
+    """A .docx to check cannot be opened."""
+
+    exit_code = 1
+
+    def __init__(self, *, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(
+            f"Không mở được văn bản {path}: {detail} "
+            "Cách sửa: mở và lưu lại tệp bằng Word (dạng .docx)."
+        )
