@@ -27,6 +27,7 @@ from .history import history
 from .issuing import issue
 from .preview import convert_documents, preview
 from .report import print_diff, print_history
+from .synth import write_synthetic
 from .template_check import template_report
 from .tieout import TIEOUT_FILE
 from .vnformat import count, long_date, percent, ratio
@@ -338,6 +339,38 @@ def _print_list(title: str, items: list[str]) -> None:
         click.echo(title)
         for item in items:
             click.echo(f"  - {item}")
+
+
+@cli.command("synth")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    help="Tỉ lệ so với Hải Phòng 2023 (1 ≈ 565.000 người; 45 ≈ cả nước).",
+)
+@click.option("--seed", default=2023, show_default=True, help="Hạt giống ngẫu nhiên.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="Dạng tệp dữ liệu từng người.",
+)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path),
+    default=Path("data/2023-06-23"),
+    show_default=True,
+    help="Thư mục số liệu làm khuôn (số đơn vị, tỉ lệ chưa đồng bộ).",
+)
+def synth_command(target: Path, scale: float, seed: int, fmt: str, source: Path) -> None:
+    """Tạo thư mục TARGET với dữ liệu từng người giả lập (không có ai thật) để thử."""
+    path = write_synthetic(target, source, scale, seed, fmt)
+    click.echo(f"Đã tạo dữ liệu giả lập: {_shown(path)}")
+    click.echo(f"  Thử: vanban build {_shown(target)}")
 
 
 def _slug(path: Path) -> str:

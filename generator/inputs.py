@@ -19,9 +19,11 @@ from .archive import sha256
 from .charsets import CP1258, UTF8, UTF8_BOM
 from .errors import InvalidData, MissingInput, Problem
 from .metadata import METADATA_FILE, load_metadata
+from .persons import COUNTING, PERSON_NAMES, check_persons, count_units, find_persons, read_persons
 from .reading import TABLE_NAMES, find_table, read_table
 from .templates import TEMPLATE_FILE, resolve
-from .validation import validate_units
+from .validation import Checked, validate_units
+from .vnformat import count
 
 T = TypeVar("T")
 SHEET_KEY = "(trang tính)"
@@ -61,10 +63,14 @@ def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = Fals
     declarations_path = resolve(data_dir, APPENDIX_FILE)
     metadata = _collect(problems, load_metadata, metadata_path)
     declarations = _collect(problems, load_declarations, declarations_path)
-    table = _collect(problems, read_table, table_path, sheet)
-    checked = None
-    if declarations is not None and table is not None:
-        checked = _collect(problems, validate_units, table, declarations.level_names)
+    if table_path.name in PERSON_NAMES:
+        table = None
+        checked = _collect(problems, _persons, table_path, declarations)
+    else:
+        table = _collect(problems, read_table, table_path, sheet)
+        checked = None
+        if declarations is not None and table is not None:
+            checked = _collect(problems, validate_units, table, declarations.level_names)
     if strict and checked is not None:
         problems += checked.warnings
     if problems:
@@ -75,7 +81,14 @@ def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = Fals
         APPENDIX_FILE: declarations_path,
         TEMPLATE_FILE: resolve(data_dir, TEMPLATE_FILE),
     }
-    notes = _notes(table_path, table.encoding, table.sheet)
+    if table is not None:
+        notes = _notes(table_path, table.encoding, table.sheet)
+    else:
+        people = count(int(checked.units[["hs_tong", "ns_tong"]].sum().sum()))
+        notes = [
+            f"{table_path.name}: {people} người, gộp thành {count(len(checked.units))} "
+            "dòng đơn vị và cấp học."
+        ]
     return Inputs(metadata, declarations, checked.units, files, sheet, checked.warnings, notes)
 
 
@@ -89,6 +102,15 @@ def _notes(path: Path, encoding: str | None, sheet: str | None) -> list[str]:
     return [f"{path.name}: đọc trang tính «{sheet}»."]
 
 
+def _persons(path: Path, declarations: Declarations | None) -> Checked:
+    """A per-person export, checked and counted into the unit table."""
+    frame = read_persons(path, COUNTING)
+    if declarations is None:
+        return Checked(frame.iloc[0:0], [])
+    people = check_persons(frame, declarations.level_names, path.name)
+    return Checked(count_units(people), [])
+
+
 def _table_path(data_dir: Path) -> Path:
     if not data_dir.is_dir():
         raise MissingInput(
@@ -96,12 +118,12 @@ def _table_path(data_dir: Path) -> Path:
             what="thư mục số liệu",
             fix="ghi đúng đường dẫn, ví dụ: vanban build data/2023-06-23",
         )
-    table_path = find_table(data_dir)
+    table_path = find_table(data_dir) or find_persons(data_dir)
     if table_path is None:
         raise MissingInput(
             path=data_dir / TABLE_NAMES[0],
             what="bảng số liệu đơn vị",
-            fix=f"đặt vào thư mục một trong các tệp: {', '.join(TABLE_NAMES)}.",
+            fix=f"đặt vào thư mục một trong các tệp: {', '.join(TABLE_NAMES + PERSON_NAMES)}.",
         )
     return table_path
 
