@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
 from .aggregate import Counts
@@ -23,10 +24,12 @@ from .conformance import check_document
 from .diff import diff, diff_workbook
 from .errors import InvalidData, VanbanError
 from .files import write_atomic
+from .forms import make_forms
 from .history import history
 from .issuing import issue
 from .preview import convert_documents, preview
 from .report import print_diff, print_history
+from .report_docx import consolidate
 from .synth import write_synthetic
 from .template_check import template_report
 from .tieout import TIEOUT_FILE
@@ -371,6 +374,63 @@ def synth_command(target: Path, scale: float, seed: int, fmt: str, source: Path)
     path = write_synthetic(target, source, scale, seed, fmt)
     click.echo(f"Đã tạo dữ liệu giả lập: {_shown(path)}")
     click.echo(f"  Thử: vanban build {_shown(target)}")
+
+
+@cli.command("forms")
+@click.argument("data", type=click.Path(path_type=Path))
+@OUTPUT_OPTION
+@click.option(
+    "--zip", "zip_offices", is_flag=True, help="Nén mỗi đơn vị quản lý thành một tệp .zip."
+)
+def forms_command(data: Path, output: Path, zip_offices: bool) -> None:
+    """Làm mẫu báo cáo (.xlsx) cho từng đơn vị có người chưa đồng bộ, từ dữ liệu từng người."""
+    with Progress(
+        TextColumn("Đang làm mẫu báo cáo"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("mau", total=None)
+        result = make_forms(
+            data, output, zip_offices=zip_offices, progress=lambda: bar.advance(task)
+        )
+    click.echo(
+        f"Đã làm {count(result.forms)} mẫu báo cáo cho {count(result.people)} người "
+        f"chưa đồng bộ: {_shown(result.folder)}"
+    )
+    for archive in result.zips:
+        click.echo(f"  {_shown(archive)}")
+
+
+@cli.command("collect")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--hom-nay",
+    "today",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    default=None,
+    help="Coi hôm nay là ngày này khi xét ngày đã qua (mặc định: hôm nay).",
+)
+def collect_command(folder: Path, today) -> None:
+    """Đọc các mẫu báo cáo đã điền trong FOLDER, chỉ ra chỗ sai và lập báo cáo tổng hợp."""
+    result = consolidate(folder, today.date() if today else None)
+    click.echo(
+        f"Đã đọc {count(result.forms)} báo cáo; {count(sum(result.tally.values()))} "
+        "trường hợp hợp lệ đã được tổng hợp."
+    )
+    by_unit: dict[str, list] = {}
+    for problem in result.issues:
+        by_unit.setdefault(problem.unit, []).append(problem)
+    if by_unit:
+        click.echo(f"{count(len(by_unit))} đơn vị cần sửa hoặc nộp báo cáo:")
+        for unit, problems in sorted(by_unit.items()):
+            click.echo(f"  {unit}:")
+            for problem in problems:
+                where = f"dòng {problem.row}: " if problem.row else ""
+                click.echo(f"    - {where}{problem.message}")
+    for path in result.outputs:
+        click.echo(f"Đã ghi: {_shown(path)}")
 
 
 def _slug(path: Path) -> str:

@@ -73,20 +73,22 @@ _MARKUP = re.compile(r"(\*\*.+?\*\*|__.+?__)")
 def make_template() -> Document:
     """The notice template as a python-docx Document."""
     document = Document()
-    _set_defaults(document)
-    _page_setup(document.sections[0], landscape=False)
+    set_defaults(document)
+    page_setup(document.sections[0], landscape=False)
     _page_number_headers(document.sections[0])
-    _header_block(document)
-    _title(document)
+    header_block(
+        document, ("{{ co_quan.chu_quan }}", "{{ co_quan.ban_hanh }}"), NUMBER_LINE, DATE_LINE
+    )
+    title_block(document, "THÔNG BÁO", "{{ van_ban.trich_yeu }}")
     for text in BODY:
-        _body_paragraph(document, text)
+        body_paragraph(document, text)
     _signature_block(document)
     _appendix_sections(document)
     _properties(document)
     return document
 
 
-def _set_defaults(document: Document) -> None:
+def set_defaults(document: Document) -> None:
     _drop_legacy_parts(document)
     styles = document.styles.element
     for fonts in styles.iter(qn("w:rFonts")):  # defaults, headings …: no theme fonts
@@ -118,7 +120,7 @@ def _drop_legacy_parts(document: Document) -> None:
             del rels[key]
 
 
-def _page_setup(section, *, landscape: bool) -> None:
+def page_setup(section, *, landscape: bool) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     long_side, short_side = Mm(297), Mm(210)
     section.page_width, section.page_height = (
@@ -134,15 +136,15 @@ def _page_number_headers(section) -> None:
     """Page numbers from page 2 on; "DỰ THẢO" at the top of every page of a draft."""
     for header in (section.header, section.first_page_header):
         x.cell_text(header, "{%p if du_thao %}", 13, align=RIGHT)
-        _paragraph(header, "DỰ THẢO", 13, bold=True, align=RIGHT)
-        _paragraph(header, "{%p endif %}", 13, align=RIGHT)
-        _paragraph(header, "", 13)  # a header always keeps one paragraph
+        paragraph(header, "DỰ THẢO", 13, bold=True, align=RIGHT)
+        paragraph(header, "{%p endif %}", 13, align=RIGHT)
+        paragraph(header, "", 13)  # a header always keeps one paragraph
     page_number = section.header.paragraphs[-1]
     page_number.alignment = CENTER
     x.page_number_field(page_number, 13)
 
 
-def _paragraph(
+def paragraph(
     container,
     text: str,
     size: float = BODY_PT,
@@ -153,37 +155,41 @@ def _paragraph(
     before: float = 0,
     after: float = 0,
 ):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    fmt = paragraph.paragraph_format
+    added = container.add_paragraph()
+    added.alignment = align
+    fmt = added.paragraph_format
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
     if text:
-        x.styled_run(paragraph, text, size, bold=bold, italic=italic)
-    return paragraph
+        x.styled_run(added, text, size, bold=bold, italic=italic)
+    return added
 
 
-def _header_block(document: Document) -> None:
+def header_block(
+    document: Document, agencies: tuple[str, str], number_line: str, date_line: str
+) -> None:
+    """The NĐ30 heading: agencies and number left, nation, motto and place-date right."""
     left, right = 6.9, TEXT_WIDTH_CM - 6.9
     table = document.add_table(rows=2, cols=2)
     x.fixed_layout(table, [left, right], cell_margin_cm=0.05)
     agency, nation = table.cell(0, 0), table.cell(0, 1)
-    x.cell_text(agency, "{{ co_quan.chu_quan }}", 13)
-    _paragraph(agency, "{{ co_quan.ban_hanh }}", 13, bold=True)
+    x.cell_text(agency, agencies[0], 13)
+    paragraph(agency, agencies[1], 13, bold=True)
     x.add_rule(agency, 2.6, left, space_after=6)
     x.cell_text(nation, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True)
-    _paragraph(nation, "Độc lập - Tự do - Hạnh phúc", 14, bold=True)
+    paragraph(nation, "Độc lập - Tự do - Hạnh phúc", 14, bold=True)
     x.add_rule(nation, 6.05, right, space_after=6)
-    x.cell_text(table.cell(1, 0), NUMBER_LINE, 13)
-    x.cell_text(table.cell(1, 1), DATE_LINE, 14, italic=True)
+    x.cell_text(table.cell(1, 0), number_line, 13)
+    x.cell_text(table.cell(1, 1), date_line, 14, italic=True)
 
 
-def _title(document: Document) -> None:
-    _paragraph(document, "THÔNG BÁO", bold=True, before=18)
-    _paragraph(document, "{{ van_ban.trich_yeu }}", bold=True)
+def title_block(document: Document, kind: str, subject: str) -> None:
+    """The document type in capitals and its trích yếu, with a short rule under them."""
+    paragraph(document, kind, bold=True, before=18)
+    paragraph(document, subject, bold=True)
     x.add_rule(document, 4.0, TEXT_WIDTH_CM, space_after=12)
 
 
-def _body_paragraph(container, text: str) -> None:
+def body_paragraph(container, text: str) -> None:
     paragraph = container.add_paragraph()
     paragraph.alignment = JUSTIFY
     fmt = paragraph.paragraph_format
@@ -204,44 +210,44 @@ def _signature_block(document: Document) -> None:
     x.row_flags(table.rows[0])  # the signature block never splits across pages
     recipients, signer = table.cell(0, 0), table.cell(0, 1)
     x.cell_text(recipients, "Nơi nhận:", 12, bold=True, italic=True, align=LEFT)
-    _paragraph(recipients, "{%p for noi in noi_nhan.danh_sach %}", 11, align=LEFT)
-    _paragraph(recipients, "- {{ noi }};", 11, align=LEFT)
-    _paragraph(recipients, "{%p endfor %}", 11, align=LEFT)
-    _paragraph(recipients, "- Lưu: {{ noi_nhan.luu }}.", 11, align=LEFT)
+    paragraph(recipients, "{%p for noi in noi_nhan.danh_sach %}", 11, align=LEFT)
+    paragraph(recipients, "- {{ noi }};", 11, align=LEFT)
+    paragraph(recipients, "{%p endfor %}", 11, align=LEFT)
+    paragraph(recipients, "- Lưu: {{ noi_nhan.luu }}.", 11, align=LEFT)
     x.cell_text(signer, "{%p for dong in ky.quyen_han %}", BODY_PT)
-    _paragraph(signer, "{{ dong }}", bold=True)
-    _paragraph(signer, "{%p endfor %}")
-    _paragraph(signer, "", before=72)
-    _paragraph(signer, "{{ ky.nguoi_ky }}", bold=True)
+    paragraph(signer, "{{ dong }}", bold=True)
+    paragraph(signer, "{%p endfor %}")
+    paragraph(signer, "", before=72)
+    paragraph(signer, "{{ ky.nguoi_ky }}", bold=True)
 
 
 def _appendix_sections(document: Document) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
-    _page_setup(section, landscape=True)
+    page_setup(section, landscape=True)
     x.restart_page_numbers(section._sectPr)
-    _paragraph(document, "{%p for pl in phu_luc %}")
-    _paragraph(document, "Phụ lục {{ pl.so }}", bold=True)
-    _paragraph(document, "{{ pl.tieu_de }}", bold=True)
-    _paragraph(document, ATTACHED_LINE, italic=True)
+    paragraph(document, "{%p for pl in phu_luc %}")
+    paragraph(document, "Phụ lục {{ pl.so }}", bold=True)
+    paragraph(document, "{{ pl.tieu_de }}", bold=True)
+    paragraph(document, ATTACHED_LINE, italic=True)
     x.add_rule(document, 4.0, LANDSCAPE_WIDTH_CM, space_after=6)
-    _paragraph(
+    paragraph(
         document,
         "(Số liệu tính đến thời điểm {{ so_lieu.thoi_diem | luc }})",
         13,
         italic=True,
         after=6,
     )
-    _paragraph(document, '{%p if pl.bo_cuc == "gop" %}')
+    paragraph(document, '{%p if pl.bo_cuc == "gop" %}')
     _combined_table(document)
-    _paragraph(document, "{%p else %}")
+    paragraph(document, "{%p else %}")
     _by_level_table(document)
-    _paragraph(document, "{%p endif %}")
-    _paragraph(document, "{%p if not loop.last %}")
+    paragraph(document, "{%p endif %}")
+    paragraph(document, "{%p if not loop.last %}")
     section._sectPr.addprevious(x.section_break_paragraph(section._sectPr))
-    _paragraph(document, "{%p else %}")
-    _paragraph(document, "", 2)
-    _paragraph(document, "{%p endif %}")
-    _paragraph(document, "{%p endfor %}")
+    paragraph(document, "{%p else %}")
+    paragraph(document, "", 2)
+    paragraph(document, "{%p endif %}")
+    paragraph(document, "{%p endfor %}")
 
 
 def _group_headers(table, size: float, span: int) -> None:
