@@ -382,7 +382,8 @@ def synth_command(target: Path, scale: float, seed: int, fmt: str, source: Path)
 @click.option(
     "--zip", "zip_offices", is_flag=True, help="Nén mỗi đơn vị quản lý thành một tệp .zip."
 )
-def forms_command(data: Path, output: Path, zip_offices: bool) -> None:
+@click.option("--docx", is_flag=True, help="Làm thêm bản .docx của mỗi mẫu.")
+def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> None:
     """Làm mẫu báo cáo (.xlsx) cho từng đơn vị có người chưa đồng bộ, từ dữ liệu từng người."""
     with Progress(
         TextColumn("Đang làm mẫu báo cáo"),
@@ -393,7 +394,7 @@ def forms_command(data: Path, output: Path, zip_offices: bool) -> None:
     ) as bar:
         task = bar.add_task("mau", total=None)
         result = make_forms(
-            data, output, zip_offices=zip_offices, progress=lambda: bar.advance(task)
+            data, output, zip_offices=zip_offices, docx=docx, progress=lambda: bar.advance(task)
         )
     click.echo(
         f"Đã làm {count(result.forms)} mẫu báo cáo cho {count(result.people)} người "

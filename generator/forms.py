@@ -32,12 +32,15 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .errors import MissingInput
+from .fastdocx import CompiledTemplate
 from .metadata import METADATA_FILE, load_metadata
 from .persons import check_persons, find_persons, read_persons
+from .templates import resolve
 from .vnformat import long_date, moment
 
 FORMS_FOLDER = "mau-bao-cao"
 REGISTER = "danh-sach.csv"
+FORM_TEMPLATE = "mau-bao-cao.docx"
 REASONS = ("Sai ngày sinh", "Sai họ tên", "Sai số định danh", "Chưa có số định danh",
            "Sai giới tính", "Sai quê quán", "Đã chuyển đi", "Khác")  # fmt: skip
 HEADERS = (
@@ -89,6 +92,7 @@ def make_forms(
     output_dir: Path = Path("output"),
     *,
     zip_offices: bool = False,
+    docx: bool = False,
     workers: int | None = None,
     progress=None,
 ) -> FormsResult:
@@ -97,6 +101,8 @@ def make_forms(
     pending = people[~people["xac_thuc"]].copy()
     pending["ma_dong"] = [person_key(i) for i in pending["ma_dinh_danh"].astype(str)]
     header = _header(metadata)
+    if docx:
+        header["mau_docx"] = str(resolve(data_dir, FORM_TEMPLATE))
     units = [
         (key, group)
         for key, group in pending.groupby(["don_vi_quan_ly", "don_vi"], observed=True, sort=True)
@@ -120,7 +126,6 @@ def make_forms(
 
 def _people(data_dir: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     from .appendices import APPENDIX_FILE, load_declarations
-    from .templates import resolve
 
     path = find_persons(data_dir) if data_dir.is_dir() else None
     if path is None:
@@ -145,6 +150,7 @@ def _header(metadata: dict[str, Any]) -> dict[str, Any]:
         "thoi_diem": moment(metadata["so_lieu"]["thoi_diem"]),
         "tu_ngay": metadata["so_lieu"]["thoi_diem"].date(),
         "he_thong": metadata["so_lieu"]["he_thong_nop"],
+        "dia_danh": metadata["co_quan"]["dia_danh"],
         "ky_hieu": metadata["van_ban"]["ky_hieu"],
     }
 
@@ -205,6 +211,47 @@ def write_form(
     buffer = io.BytesIO()
     book.save(buffer)
     path.write_bytes(buffer.getvalue())
+    if header.get("mau_docx"):
+        context = form_context(office, unit, people, header)
+        path.with_suffix(".docx").write_bytes(_compiled(header["mau_docx"]).render(context))
+
+
+_COMPILED: dict[str, CompiledTemplate] = {}
+
+
+def _compiled(template: str) -> CompiledTemplate:
+    """The form template, compiled once per process and reused for every unit."""
+    if template not in _COMPILED:
+        _COMPILED[template] = CompiledTemplate(Path(template))
+    return _COMPILED[template]
+
+
+def form_context(
+    office: str, unit: str, people: list[list[str]], header: dict[str, Any]
+) -> dict[str, Any]:
+    """What the .docx form template shows for one unit."""
+    rows = [
+        {
+            "stt": n,
+            "ten": name,
+            "ngay_sinh": born,
+            "ma": masked(identifier),
+            "cap": level,
+            "loai": kind,
+        }
+        for n, (name, born, identifier, level, kind, _) in enumerate(people, start=1)
+    ]
+    return {
+        "don_vi": unit.upper(),  # NĐ30: agency names in capitals
+        "don_vi_quan_ly": office.upper(),
+        "nguoi": rows,
+        "thoi_diem": header["thoi_diem"],
+        "han": header["han"],
+        "he_thong": header["he_thong"],
+        "dia_danh": header["dia_danh"],
+        "nam": header["han_ngay"].year,
+        "ly_do": ", ".join(REASONS),
+    }
 
 
 def _title(sheet, office: str, unit: str, header: dict[str, Any]) -> None:

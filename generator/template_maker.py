@@ -2,9 +2,9 @@
 
 The .docx in ``templates/`` is what clerks open and edit in Word; this module is
 how it was made, and a test checks that the two have not drifted apart.
-Regenerate with::
+Regenerate both templates (the notice and the unit report form) with::
 
-    python -m generator.template_maker templates/mau-thong-bao.docx
+    python -m generator.template_maker templates
 """
 
 from __future__ import annotations
@@ -340,10 +340,63 @@ def _properties(document: Document) -> None:
     properties.revision = 1
 
 
+FORM_COLUMNS = (
+    ("STT", "{{ p.stt }}", 1.1), ("Họ và tên", "{{ p.ten }}", 4.6),
+    ("Ngày sinh", "{{ p.ngay_sinh }}", 2.3), ("Mã định danh", "{{ p.ma }}", 3.0),
+    ("Cấp học", "{{ p.cap }}", 1.6), ("Đối tượng", "{{ p.loai }}", 1.7),
+    ("Lý do chưa đồng bộ", "", 3.6), ("Biện pháp khắc phục", "", 4.3),
+    ("Ngày dự kiến hoàn thành", "", 2.5),
+)  # fmt: skip
+
+
+def make_form_template() -> Document:
+    """A unit's report form (.docx), filled by :class:`generator.fastdocx.CompiledTemplate`."""
+    document = Document()
+    set_defaults(document)
+    page_setup(document.sections[0], landscape=True)
+    header_block(
+        document,
+        ("{{ don_vi_quan_ly }}", "{{ don_vi }}"),
+        "Số:       /BC",
+        "{{ dia_danh }}, ngày     tháng     năm {{ nam }}",
+    )
+    title_block(
+        document, "BÁO CÁO", "Các trường hợp không đồng bộ với Cơ sở dữ liệu quốc gia về dân cư"
+    )
+    paragraph(
+        document,
+        "(Số liệu tính đến {{ thoi_diem }}; gửi về Sở GDĐT qua hệ thống "
+        "{{ he_thong }} trước {{ han }})",
+        13,
+        italic=True,
+        after=6,
+    )
+    table = document.add_table(rows=4, cols=len(FORM_COLUMNS))
+    table.style = document.styles["Table Grid"]
+    x.fixed_layout(table, [width for _, _, width in FORM_COLUMNS], cell_margin_cm=0.08)
+    x.cell_text(table.rows[1].cells[0], "{%tr for p in nguoi %}", 11)
+    x.cell_text(table.rows[3].cells[0], "{%tr endfor %}", 11)
+    for index, (label, value, _) in enumerate(FORM_COLUMNS):
+        x.cell_text(table.rows[0].cells[index], label, 11, bold=True)
+        x.cell_text(table.rows[2].cells[index], value, 11, align=LEFT if index == 1 else CENTER)
+    x.row_flags(table.rows[0], header=True)
+    x.row_flags(table.rows[2])
+    paragraph(document, "Lý do chọn một trong: {{ ly_do }}.", 12, italic=True, align=LEFT, before=6)
+    paragraph(document, "THỦ TRƯỞNG ĐƠN VỊ", bold=True, align=RIGHT, before=12)
+    paragraph(document, "(Ký, ghi rõ họ tên, đóng dấu)", 13, italic=True, align=RIGHT)
+    _properties(document)
+    document.core_properties.title = "Mẫu báo cáo của đơn vị"
+    return document
+
+
+TEMPLATES = {"mau-thong-bao.docx": make_template, "mau-bao-cao.docx": make_form_template}
+
+
 def main(argv: list[str] | None = None) -> None:
-    target = Path((argv or sys.argv[1:] or ["templates/mau-thong-bao.docx"])[0])
-    target.write_bytes(x.deterministic_bytes(make_template()))
-    print(f"Đã ghi {target}")
+    folder = Path((argv or sys.argv[1:] or ["templates"])[0])
+    for name, make in TEMPLATES.items():
+        (folder / name).write_bytes(x.deterministic_bytes(make()))
+        print(f"Đã ghi {folder / name}")
 
 
 if __name__ == "__main__":

@@ -182,3 +182,15 @@ def test_forms_and_collect_from_the_command_line(data, tmp_path):
     assert "tong-hop-bao-cao.docx" in collected.output
     missing = CliRunner().invoke(cli, ["forms", str(SHIPPED), "-o", str(out)])
     assert missing.exit_code == 1 and "dữ liệu từng người" in missing.stderr
+
+
+def test_docx_forms_on_request(data, tmp_path):
+    result = make_forms(data, tmp_path / "out", docx=True, workers=2)
+    docx_forms = sorted(result.folder.rglob("*.docx"))
+    assert len(docx_forms) == result.forms
+    import docx
+
+    document = docx.Document(str(docx_forms[0]))
+    rows = document.tables[1].rows
+    assert rows[0].cells[6].text == "Lý do chưa đồng bộ"
+    assert all("******" in row.cells[3].text for row in rows[1:])

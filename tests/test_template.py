@@ -10,8 +10,8 @@ from lxml import etree
 from openxml_audit import OpenXmlValidator
 
 from generator import docx_xml
-from generator.template_maker import make_template
-from generator.templates import TEMPLATE_FILE, shipped
+from generator.template_maker import TEMPLATES
+from generator.templates import shipped
 
 
 def _normalised_parts(data_or_path) -> dict[str, str]:
@@ -27,10 +27,11 @@ def _normalised_parts(data_or_path) -> dict[str, str]:
         return parts
 
 
-def test_committed_template_matches_the_code_that_makes_it(tmp_path):
-    regenerated = tmp_path / TEMPLATE_FILE
-    regenerated.write_bytes(docx_xml.deterministic_bytes(make_template()))
-    committed = _normalised_parts(shipped(TEMPLATE_FILE))
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_committed_template_matches_the_code_that_makes_it(tmp_path, name):
+    regenerated = tmp_path / name
+    regenerated.write_bytes(docx_xml.deterministic_bytes(TEMPLATES[name]()))
+    committed = _normalised_parts(shipped(name))
     fresh = _normalised_parts(regenerated)
     assert sorted(committed) == sorted(fresh)
     for name, xml in fresh.items():
@@ -45,13 +46,12 @@ def test_committed_template_matches_the_code_that_makes_it(tmp_path):
                 )
             )
             pytest.fail(
-                f"{name} differs; run: python -m generator.template_maker "
-                f"templates/{TEMPLATE_FILE}\n{diff[:3000]}"
+                f"{name} differs; run: python -m generator.template_maker templates\n{diff[:3000]}"
             )
 
 
-@pytest.mark.parametrize("which", ["template", "notice"])
+@pytest.mark.parametrize("which", [*sorted(TEMPLATES), "notice"])
 def test_word_would_open_it(which, built):
-    path = shipped(TEMPLATE_FILE) if which == "template" else built.output
+    path = shipped(which) if which in TEMPLATES else built.output
     result = OpenXmlValidator().validate(str(path))
     assert result.is_valid, [str(error) for error in result.errors][:10]
