@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .headers import COUNT_COLUMNS
 
@@ -102,13 +104,16 @@ def _school_names(count: int, rng: np.random.Generator) -> list[str]:
     ]
 
 
-def persons(table: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """One row per person, exactly as many (and as many not synchronised) as ``table`` says."""
-    rng = np.random.default_rng(seed + 1)
+def persons(table: pd.DataFrame, seed: int, start: int = 0) -> pd.DataFrame:
+    """One row per person, exactly as many (and as many not synchronised) as ``table`` says.
+
+    ``start`` numbers the first person, so that chunks of a large export get distinct IDs.
+    """
+    rng = np.random.default_rng([seed, start])
     blocks = [_block(table, kind, rng) for kind in ("HS", "NS")]
     people = pd.concat(blocks, ignore_index=True)
     size = len(people)
-    people.insert(0, "Mã định danh", _ids(size, rng))
+    people.insert(0, "Mã định danh", _ids(size, start, rng))
     people.insert(1, "Họ và tên", _names(size, rng))
     return people
 
@@ -136,9 +141,9 @@ def _block(table: pd.DataFrame, kind: str, rng: np.random.Generator) -> pd.DataF
     )
 
 
-def _ids(size: int, rng: np.random.Generator) -> np.ndarray:
+def _ids(size: int, start: int, rng: np.random.Generator) -> np.ndarray:
     """12-digit numbers starting with Hải Phòng's code 031, all different."""
-    numbers = 31_000_000_000 + rng.permutation(size).astype(np.int64) * 7 + 1
+    numbers = 31_000_000_000 + (start + rng.permutation(size).astype(np.int64)) * 7 + 1
     return np.char.zfill(numbers.astype(str), 12)
 
 
@@ -150,27 +155,59 @@ def _names(size: int, rng: np.random.Generator) -> np.ndarray:
     return np.char.add(np.char.add(np.char.add(family, " "), np.char.add(middle, " ")), given)
 
 
+_DAY_TEXT = pd.date_range(end="2023-06-23", periods=62 * 366)[::-1].strftime("%d/%m/%Y")
+
+
 def _birth_dates(levels: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:
-    low = np.array([22 if kind == "NS" else AGES[level][0] for level in levels])
-    high = np.array([60 if kind == "NS" else AGES[level][1] for level in levels])
-    days = ((low + rng.random(len(levels)) * (high - low + 1)) * 365.25).astype("timedelta64[D]")
-    born = np.datetime64("2023-06-23") - days
-    return pd.to_datetime(born).strftime("%d/%m/%Y").to_numpy()
+    """Dates of birth as dd/mm/yyyy text, by the age range of each level (or of staff)."""
+    ages = {level: (22, 60) if kind == "NS" else span for level, span in AGES.items()}
+    series = pd.Series(levels)
+    low = series.map({k: v[0] for k, v in ages.items()}).to_numpy()
+    high = series.map({k: v[1] for k, v in ages.items()}).to_numpy()
+    days = ((low + rng.random(len(levels)) * (high - low + 1)) * 365.25).astype(np.int64)
+    return np.asarray(_DAY_TEXT)[days]
 
 
 def write_synthetic(target: Path, source: Path, scale: float, seed: int, fmt: str) -> Path:
     """A data folder with a synthetic export (``ca-nhan.<fmt>``), the plan and the metadata."""
     from .inputs import load_inputs
 
-    units = load_inputs(source).units
-    table = plan(units, scale, seed)
-    people = persons(table, seed)
+    table = plan(load_inputs(source).units, scale, seed)
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source / "thong-bao.toml", target / "thong-bao.toml")
     table.to_csv(target / PLAN_FILE, index=False, encoding="utf-8-sig")
     path = target / f"ca-nhan.{fmt}"
-    if fmt == "parquet":
-        people.to_parquet(path, index=False)
-    else:
-        people.to_csv(path, index=False, encoding="utf-8-sig")
+    writer = None
+    start = 0
+    with open(path, "wb") as stream:
+        for chunk in _chunks(table):
+            people = persons(chunk, seed, start)
+            start += len(people)
+            if fmt == "parquet":
+                arrow = _arrow(people)
+                writer = writer or pq.ParquetWriter(stream, arrow.schema)
+                writer.write_table(arrow)
+            else:
+                text = people.to_csv(index=False, header=stream.tell() == 0, lineterminator="\n")
+                stream.write(("\ufeff" if stream.tell() == 0 else "").encode() + text.encode())
+        if writer:
+            writer.close()
     return path
+
+
+def _chunks(table: pd.DataFrame, people: int = 2_000_000) -> list[pd.DataFrame]:
+    """Consecutive slices of the plan holding about ``people`` persons each."""
+    sizes = (table["hs_tong"] + table["ns_tong"]).to_numpy()
+    bounds = np.searchsorted(np.cumsum(sizes), np.arange(people, sizes.sum(), people))
+    edges = [0, *sorted(set(int(b) + 1 for b in bounds)), len(table)]
+    return [table.iloc[a:b] for a, b in zip(edges, edges[1:], strict=False) if b > a]
+
+
+def _arrow(people: pd.DataFrame) -> pa.Table:
+    table = pa.Table.from_pandas(people, preserve_index=False)
+    few = {"Đối tượng", "Đơn vị", "Cấp học", "Đơn vị quản lý", "Trạng thái xác thực", "Lý do"}
+    columns = [
+        table.column(n).dictionary_encode() if n in few else table.column(n)
+        for n in table.column_names
+    ]
+    return pa.table(columns, names=table.column_names)
