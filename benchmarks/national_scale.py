@@ -10,12 +10,13 @@ Goal at 24 million: ≤ 60 s and ≤ 6 GB.
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from generator.synth import write_synthetic
 
@@ -27,8 +28,6 @@ def _measure(scale: float, work: Path) -> tuple[int, float, float]:
     start = time.perf_counter()
     export = write_synthetic(data, ROOT / "data" / "2023-06-23", scale, 2023, "parquet")
     made = time.perf_counter() - start
-    import pyarrow.parquet as pq
-
     people = pq.ParquetFile(export).metadata.num_rows
     print(
         f"  {people:,} người, Parquet {export.stat().st_size / 1e6:.0f} MB (tạo trong {made:.0f} s)"
