@@ -107,7 +107,7 @@ def _persons(path: Path, declarations: Declarations | None) -> Checked:
     frame = read_persons(path, COUNTING)
     if declarations is None:
         return Checked(frame.iloc[0:0], [])
-    people = check_persons(frame, declarations.level_names, path.name)
+    people = check_persons(frame, declarations.level_names, path.name, counting_only=True)
     return Checked(count_units(people), [])
 
 

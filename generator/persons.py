@@ -13,8 +13,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -138,7 +140,9 @@ def _map_columns(headers: list[str], file: str) -> tuple[dict[str, str], list[Pr
     return renamed, problems
 
 
-def check_persons(frame: pd.DataFrame, levels: dict[str, str], file: str) -> pd.DataFrame:
+def check_persons(
+    frame: pd.DataFrame, levels: dict[str, str], file: str, *, counting_only: bool = False
+) -> pd.DataFrame:
     """The rows with ``doi_tuong`` as HS/NS and ``xac_thuc`` as bool; InvalidData otherwise."""
     problems: list[Problem] = []
     kinds = _mapped(frame["doi_tuong"], KINDS)
@@ -171,19 +175,26 @@ def check_persons(frame: pd.DataFrame, levels: dict[str, str], file: str) -> pd.
     )
     for name in ("don_vi", "don_vi_quan_ly"):
         problems += _rows(
-            file, frame, frame[name].astype(str) == "", name, "ô để trống{}.", "ghi tên vào ô này."
+            file, frame, frame[name] == "", name, "ô để trống{}.", "ghi tên vào ô này."
         )
     problems += _duplicates(frame, file)
     problems += _birth_dates(frame, file)
     if problems:
         raise InvalidData(problems)
+    if counting_only:  # the notice needs no IDs or birth dates: don't copy them
+        frame = frame.drop(columns=["ma_dinh_danh", "ngay_sinh"], errors="ignore")
     return frame.assign(doi_tuong=kinds, xac_thuc=synced.astype(bool), cap_hoc=level)
 
 
 def _mapped(column: pd.Series, vocabulary: dict[str, object]) -> pd.Series:
+    """Each value looked up once per distinct value; unknown ones become missing (NaN)."""
     categories = column.astype("category")
-    mapping = {value: vocabulary.get(fold(str(value))) for value in categories.cat.categories}
-    return categories.map(mapping).astype(object).where(lambda s: s.notna(), None)
+    mapped = [vocabulary.get(fold(str(value))) for value in categories.cat.categories]
+    known = sorted({m for m in mapped if m is not None}, key=str)
+    index = {value: position for position, value in enumerate(known)}
+    lookup = np.array([index.get(m, -1) if m is not None else -1 for m in mapped] + [-1])
+    codes = lookup[categories.cat.codes.to_numpy()]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=known), index=column.index)
 
 
 def _rows(
@@ -213,20 +224,23 @@ def _rows(
 
 
 def _duplicates(frame: pd.DataFrame, file: str) -> list[Problem]:
-    ids = frame["ma_dinh_danh"].astype(str)
-    repeated = ids.duplicated(keep="first") & (ids != "")
-    first_row = pd.Series(range(len(ids)), index=ids.index).groupby(ids).transform("min") + 2
-    positions = repeated.to_numpy().nonzero()[0]
-    problems = [
-        Problem(
-            file,
-            f"mã định danh {ids.iloc[p]} đã có ở dòng {first_row.iloc[p]}.",
-            "mỗi người một dòng: xoá dòng trùng.",
-            row=int(p) + 2,
-            column=PERSON_LABELS["ma_dinh_danh"],
+    ids = frame["ma_dinh_danh"]
+    if _all_distinct_numbers(_arrow_strings(ids)):
+        return []  # the usual case (12-digit IDs, no repeats), decided without Python strings
+    texts = ids.astype(str)
+    positions = (texts.duplicated(keep="first") & (texts != "")).to_numpy().nonzero()[0]
+    problems = []
+    for p in positions[:SHOWN]:
+        first = int((texts.to_numpy() == texts.iloc[p]).nonzero()[0][0]) + 2
+        problems.append(
+            Problem(
+                file,
+                f"mã định danh {texts.iloc[p]} đã có ở dòng {first}.",
+                "mỗi người một dòng: xoá dòng trùng.",
+                row=int(p) + 2,
+                column=PERSON_LABELS["ma_dinh_danh"],
+            )
         )
-        for p in positions[:SHOWN]
-    ]
     if len(positions) > SHOWN:
         problems.append(
             Problem(
@@ -239,11 +253,28 @@ def _duplicates(frame: pd.DataFrame, file: str) -> list[Problem]:
     return problems + _rows(
         file,
         frame,
-        ids == "",
+        texts == "",
         "ma_dinh_danh",
         "thiếu mã định danh{}.",
         "ghi số định danh cá nhân (12 chữ số) hoặc mã trên CSDL ngành.",
     )
+
+
+def _all_distinct_numbers(ids: pa.ChunkedArray) -> bool:
+    """True when every ID is a number and none repeats (checked as int64: fast)."""
+    try:
+        numbers = pc.cast(ids, pa.int64()).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return not pd.Series(numbers).duplicated().any()
+
+
+def _arrow_strings(column: pd.Series) -> pa.ChunkedArray:
+    """The column as Arrow strings (free when pandas already holds it in Arrow)."""
+    data = getattr(column.array, "_pa_array", None)
+    if data is not None and (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
+        return data
+    return pa.chunked_array([pa.array(column.astype(str).to_numpy(dtype=object), pa.string())])
 
 
 def _birth_dates(frame: pd.DataFrame, file: str) -> list[Problem]:
