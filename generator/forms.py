@@ -13,9 +13,11 @@ folder is written aside and swapped in at the end; both cores work.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import unicodedata
@@ -33,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .errors import MissingInput
 from .fastdocx import CompiledTemplate
+from .files import write_atomic
 from .metadata import METADATA_FILE, load_metadata
 from .persons import check_persons, find_persons, read_persons
 from .templates import resolve
@@ -40,6 +43,7 @@ from .vnformat import long_date, moment
 
 FORMS_FOLDER = "mau-bao-cao"
 REGISTER = "danh-sach.csv"
+SECRET_FILE = ".khoa-mau-bao-cao"  # never inside the forms folder
 FORM_TEMPLATE = "mau-bao-cao.docx"
 REASONS = ("Sai ngày sinh", "Sai họ tên", "Sai số định danh", "Chưa có số định danh",
            "Sai giới tính", "Sai quê quán", "Đã chuyển đi", "Khác")  # fmt: skip
@@ -69,9 +73,23 @@ class FormsResult:
     zips: list[Path]
 
 
-def person_key(identifier: str) -> str:
-    """A stable key for a person that does not reveal the ID."""
-    return hashlib.sha256(f"vanban:{identifier}".encode()).hexdigest()[:16]
+def person_key(identifier: str, secret: bytes) -> str:
+    """A key for a person that reveals nothing of the ID without ``secret`` (HMAC-SHA256).
+
+    A plain hash would not do: with the first and last digits shown on the form, the
+    million possible middles of a 12-digit ID could be tried in a second.
+    """
+    return hmac.new(secret, identifier.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def forms_secret(folder: Path) -> bytes:
+    """The Sở's own key for the forms of a data folder: made once, kept outside the forms
+    folder (which is sent to units), reused so that regenerated forms keep their keys."""
+    path = folder / SECRET_FILE
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, secrets.token_bytes(32))
+    return path.read_bytes()
 
 
 def masked(identifier: str) -> str:
@@ -99,7 +117,8 @@ def make_forms(
     """Write every unit's form; returns where and how many."""
     people, metadata = _people(data_dir)
     pending = people[~people["xac_thuc"]].copy()
-    pending["ma_dong"] = [person_key(i) for i in pending["ma_dinh_danh"].astype(str)]
+    secret = forms_secret(output_dir / data_dir.name)
+    pending["ma_dong"] = [person_key(i, secret) for i in pending["ma_dinh_danh"].astype(str)]
     header = _header(metadata)
     if docx:
         header["mau_docx"] = str(resolve(data_dir, FORM_TEMPLATE))

@@ -194,3 +194,22 @@ def test_docx_forms_on_request(data, tmp_path):
     rows = document.tables[1].rows
     assert rows[0].cells[6].text == "Lý do chưa đồng bộ"
     assert all("******" in row.cells[3].text for row in rows[1:])
+
+
+def test_form_keys_cannot_be_recomputed_from_what_a_unit_sees(data, forms):
+    import hashlib
+
+    from generator.forms import SECRET_FILE
+
+    secret_file = forms.folder.parent / SECRET_FILE
+    assert secret_file.is_file() and not (forms.folder / SECRET_FILE).exists()
+    people = _people(data).set_index("Mã định danh")
+    sheet = load_workbook(next(forms.folder.rglob("*.xlsx"))).active
+    shown = next(sheet.iter_rows(min_row=FIRST_ROW, values_only=True))
+    candidates = [i for i in people.index if i[:3] == shown[3][:3] and i[-3:] == shown[3][-3:]]
+    for identifier in candidates:  # a plain hash of the ID would give the key away
+        assert hashlib.sha256(f"vanban:{identifier}".encode()).hexdigest()[:16] != shown[9]
+        assert hashlib.sha256(identifier.encode()).hexdigest()[:16] != shown[9]
+    for archive in forms.zips:
+        with zipfile.ZipFile(archive) as bundle:
+            assert not any(SECRET_FILE in n or REGISTER in n for n in bundle.namelist())
