@@ -61,11 +61,42 @@ def _usage_message(error: click.UsageError) -> str:
     return f"Lỗi: gõ lệnh chưa đúng: {message} Xem hướng dẫn: {where} --help"
 
 
+class _VietnameseHelp(click.HelpFormatter):
+    """Help pages with Vietnamese headings ("Cách dùng", "Tuỳ chọn", "Lệnh")."""
+
+    HEADINGS = {"Options": "Tuỳ chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Cách dùng: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.HEADINGS.get(heading, heading))
+
+
+class _Context(click.Context):
+    formatter_class = _VietnameseHelp
+
+
+class _Command(click.Command):
+    """Every command's own --help says what it does in Vietnamese."""
+
+    context_class = _Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Hiện hướng dẫn này rồi thoát."
+        return option
+
+
 class _Group(click.Group):
     """Turns library errors into messages and exit codes; ``--debug`` keeps the traceback.
 
     Mistyped commands get a Vietnamese message and exit code 2.
     """
+
+    command_class = _Command
+    context_class = _Context
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         try:
@@ -110,9 +141,15 @@ def _report(ctx: click.Context, message: str, code: int) -> None:
     ctx.exit(code)
 
 
-@click.group(name="vanban", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(name="vanban", cls=_Group, context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="Hiện hướng dẫn này rồi thoát.")
 @click.option("--debug", is_flag=True, help="Hiện chi tiết kỹ thuật (traceback) khi có lỗi.")
-@click.version_option(__version__, "--version", message="vanban %(version)s")
+@click.version_option(
+    __version__, "--version", message="vanban %(version)s", help="Hiện phiên bản rồi thoát."
+)
 def cli(debug: bool) -> None:
     """Soạn văn bản của Sở GDĐT từ bảng số liệu, đúng thể thức Nghị định 30/2020."""
 
