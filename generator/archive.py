@@ -16,6 +16,7 @@ import re
 import shutil
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,8 @@ INPUTS_FOLDER = "dau-vao"
 MANIFEST = "manifest.json"
 _VERSION = re.compile(r"^v(\d{3,})$")
 DRAFT, ISSUED = "du_thao", "ban_hanh"
+STAGING_PREFIX = ".dang-tao-"
+ABANDONED_AFTER = 24 * 3600  # seconds; a running build's staging folder is never this old
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ def add_version(
 def _staging(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=".dang-tao-", dir=folder))
+        _remove_abandoned(folder)
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
     except OSError as error:
         raise OutputProblem(
             path=folder,
@@ -159,6 +163,14 @@ def _freeze(folder: Path) -> None:
         if path.is_dir():
             mode |= stat.S_IEXEC | stat.S_IXGRP | stat.S_IXOTH
         path.chmod(mode)
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Staging folders left by a build that was killed more than a day ago."""
+    cutoff = time.time() - ABANDONED_AFTER
+    for staging in folder.glob(f"{STAGING_PREFIX}*"):
+        if staging.is_dir() and staging.stat().st_mtime < cutoff:
+            _remove(staging)
 
 
 def _remove(folder: Path) -> None:

@@ -47,7 +47,11 @@ def test_build_writes_the_notice_and_prints_where_and_the_headline(data_copy, tm
 def test_help_is_in_vietnamese():
     result = run("--help")
     assert "Soạn văn bản của Sở GDĐT" in result.output
-    assert "Tạo dự thảo Thông báo" in run("build", "--help").output
+    assert "Cách dùng: vanban" in result.output and "Lệnh:" in result.output
+    build_help = run("build", "--help").output
+    assert "Tạo dự thảo Thông báo" in build_help and "Tuỳ chọn:" in build_help
+    assert "Hiện hướng dẫn này rồi thoát." in build_help
+    assert "Show this message" not in build_help + result.output
 
 
 def test_missing_data_folder(tmp_path):

@@ -127,9 +127,18 @@ def test_an_interrupted_build_leaves_no_version(data_copy, tmp_path, monkeypatch
 
 
 def test_a_leftover_staging_folder_is_never_taken_for_a_version(data_copy, tmp_path):
+    import os
+    import time
+
     folder = tmp_path / "out" / "2023-06-23"
-    (folder / ".dang-tao-x1y2").mkdir(parents=True)  # as a killed process would leave it
+    fresh, stale = folder / ".dang-tao-x1y2", folder / ".dang-tao-old1"
+    for leftover in (fresh, stale):  # as killed processes would leave them
+        (leftover / "dau-vao").mkdir(parents=True)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
     assert build(data_copy, tmp_path / "out").version.name == "v001"
+    assert fresh.exists()  # might belong to a build still running
+    assert not stale.exists()
 
 
 def test_a_taken_number_is_never_overwritten(tmp_path, monkeypatch):
