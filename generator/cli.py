@@ -14,24 +14,17 @@ import traceback
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
 from .aggregate import Counts
 from .build import build
 from .checkup import check_folder, validation_json
-from .conformance import check_document
 from .diff import diff, diff_workbook
 from .errors import InvalidData, VanbanError
 from .files import write_atomic
-from .forms import make_forms
 from .history import history
 from .issuing import issue
-from .preview import convert_documents, preview
 from .report import print_diff, print_history
-from .report_docx import consolidate
-from .synth import write_synthetic
-from .template_check import template_report
 from .tieout import TIEOUT_FILE
 from .vnformat import count, long_date, percent, ratio
 
@@ -220,16 +213,16 @@ def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict
     """Tạo dự thảo Thông báo (.docx) từ thư mục số liệu DATA, ví dụ data/2023-06-23."""
     result = build(data, output, pdf=pdf, sheet=sheet, strict=strict)
     if result.created:
-        click.echo(f"Đã tạo phiên bản {result.version.name}: {_shown(result.output)}")
+        click.echo(f"Đã tạo phiên bản {result.version.name}: {shown(result.output)}")
     else:
         click.echo(
             f"Số liệu, thông tin và mẫu giống hệt phiên bản {result.version.name}: "
             "không tạo phiên bản mới."
         )
-        click.echo(f"  Văn bản: {_shown(result.output)}")
+        click.echo(f"  Văn bản: {shown(result.output)}")
     if result.pdf:
-        click.echo(f"  PDF: {_shown(result.pdf)}")
-    click.echo(f"  Mẫu đã dùng: {_shown(result.template)}")
+        click.echo(f"  PDF: {shown(result.pdf)}")
+    click.echo(f"  Mẫu đã dùng: {shown(result.template)}")
     click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
     click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", result.totals, "ns"))
     _print_findings(result.inputs.notes, result.inputs.warnings)
@@ -260,7 +253,7 @@ def issue_command(version: Path, number: int, issued_on) -> None:
     """Ban hành dự thảo VERSION (ví dụ output/2023-06-23/v001) với số và ngày đã được cấp."""
     result = issue(version, number, issued_on.date())
     click.echo(
-        f"Đã tạo bản ban hành {result.version.name} (từ {version.name}): {_shown(result.output)}"
+        f"Đã tạo bản ban hành {result.version.name} (từ {version.name}): {shown(result.output)}"
     )
     click.echo(
         f"  Số: {number:02d}/{result.version.manifest['ky_hieu']}, {long_date(issued_on.date())}"
@@ -278,7 +271,7 @@ def history_command(data: Path, output: Path, as_json: bool) -> None:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     if not records:
-        click.echo(f"Chưa có phiên bản nào trong {_shown(output / data.name)}.")
+        click.echo(f"Chưa có phiên bản nào trong {shown(output / data.name)}.")
         return
     print_history(records)
 
@@ -298,177 +291,7 @@ def diff_command(before: Path, after: Path, xlsx: Path | None) -> None:
     target = xlsx or Path("output") / f"so-sanh-{_slug(before)}-{_slug(after)}.xlsx"
     write_atomic(target, diff_workbook(result))
     print_diff(result)
-    click.echo(f"Đã ghi bảng so sánh: {_shown(target)}")
-
-
-@cli.command("pdf")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--outdir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Thư mục ghi PDF (mặc định: cạnh mỗi tệp .docx).",
-)
-def pdf_command(files: tuple[Path, ...], outdir: Path | None) -> None:
-    """Chuyển các tệp .docx FILES sang PDF bằng một lần chạy LibreOffice."""
-    for pdf in convert_documents(list(files), outdir):
-        click.echo(f"Đã tạo PDF: {_shown(pdf)}")
-
-
-@cli.command("preview")
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--dpi", default=60, show_default=True, help="Độ phân giải ảnh.")
-def preview_command(file: Path, dpi: int) -> None:
-    """Vẽ từng trang của FILE (.docx hoặc .pdf) thành ảnh PNG để xem nhanh."""
-    pages = preview(file, dpi)
-    click.echo(f"Đã vẽ {len(pages)} trang vào {_shown(pages[0].parent)}")
-
-
-@cli.command("check")
-@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
-def check_command(file: Path, as_json: bool) -> None:
-    """Kiểm tra tệp .docx FILE theo thể thức Nghị định 30/2020; mã thoát 0 khi đạt hết."""
-    results = check_document(file)
-    if as_json:
-        records = [{"quy_tac": r.rule, "dat": r.passed, "loi": r.failures} for r in results]
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    else:
-        for result in results:
-            click.echo(f"{'ĐẠT      ' if result.passed else 'KHÔNG ĐẠT'}  {result.rule}")
-            for failure in result.failures:
-                click.echo(f"           - {failure}")
-    failed = sum(not r.passed for r in results)
-    if not as_json:
-        click.echo(f"{len(results) - failed}/{len(results)} quy tắc đạt.")
-    if failed:
-        raise click.exceptions.Exit(1)
-
-
-@cli.command("check-template")
-@click.argument("template", type=click.Path(path_type=Path))
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path),
-    default=Path("data/2023-06-23"),
-    show_default=True,
-    help="Thư mục số liệu cho biết dữ liệu có những biến nào.",
-)
-def check_template_command(template: Path, data_dir: Path) -> None:
-    """Đối chiếu biến trong mẫu TEMPLATE với dữ liệu, và tìm thẻ bị Word tách rời."""
-    report = template_report(template, data_dir)
-    _print_list(
-        "Mẫu dùng biến mà dữ liệu không có (sẽ báo lỗi khi tạo văn bản):",
-        [f"{path}, ở {where}" for path, where in report.unknown],
-    )
-    _print_list(
-        "Thẻ bị Word tách qua nhiều đoạn định dạng (giá trị sẽ lấy định dạng của "
-        "phần đầu; gõ lại cả thẻ một lần cho chắc):",
-        [f"{tag}, ở {where}" for tag, where in report.split],
-    )
-    _print_list("Dữ liệu có mà mẫu không dùng:", report.unused)
-    if report.ok:
-        click.echo("Mẫu dùng được với dữ liệu này.")
-    else:
-        raise click.exceptions.Exit(3)
-
-
-def _print_list(title: str, items: list[str]) -> None:
-    if items:
-        click.echo(title)
-        for item in items:
-            click.echo(f"  - {item}")
-
-
-@cli.command("synth")
-@click.argument("target", type=click.Path(path_type=Path))
-@click.option(
-    "--scale",
-    default=1.0,
-    show_default=True,
-    help="Tỉ lệ so với Hải Phòng 2023 (1 ≈ 565.000 người; 45 ≈ cả nước).",
-)
-@click.option("--seed", default=2023, show_default=True, help="Hạt giống ngẫu nhiên.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "parquet"]),
-    default="csv",
-    show_default=True,
-    help="Dạng tệp dữ liệu từng người.",
-)
-@click.option(
-    "--from",
-    "source",
-    type=click.Path(path_type=Path),
-    default=Path("data/2023-06-23"),
-    show_default=True,
-    help="Thư mục số liệu làm khuôn (số đơn vị, tỉ lệ chưa đồng bộ).",
-)
-def synth_command(target: Path, scale: float, seed: int, fmt: str, source: Path) -> None:
-    """Tạo thư mục TARGET với dữ liệu từng người giả lập (không có ai thật) để thử."""
-    path = write_synthetic(target, source, scale, seed, fmt)
-    click.echo(f"Đã tạo dữ liệu giả lập: {_shown(path)}")
-    click.echo(f"  Thử: vanban build {_shown(target)}")
-
-
-@cli.command("forms")
-@click.argument("data", type=click.Path(path_type=Path))
-@OUTPUT_OPTION
-@click.option(
-    "--zip", "zip_offices", is_flag=True, help="Nén mỗi đơn vị quản lý thành một tệp .zip."
-)
-@click.option("--docx", is_flag=True, help="Làm thêm bản .docx của mỗi mẫu.")
-def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> None:
-    """Làm mẫu báo cáo (.xlsx) cho từng đơn vị có người chưa đồng bộ, từ dữ liệu từng người."""
-    with Progress(
-        TextColumn("Đang làm mẫu báo cáo"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("mau", total=None)
-        result = make_forms(
-            data, output, zip_offices=zip_offices, docx=docx, progress=lambda: bar.advance(task)
-        )
-    click.echo(
-        f"Đã làm {count(result.forms)} mẫu báo cáo cho {count(result.people)} người "
-        f"chưa đồng bộ: {_shown(result.folder)}"
-    )
-    for archive in result.zips:
-        click.echo(f"  {_shown(archive)}")
-
-
-@cli.command("collect")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option(
-    "--hom-nay",
-    "today",
-    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-    default=None,
-    help="Coi hôm nay là ngày này khi xét ngày đã qua (mặc định: hôm nay).",
-)
-def collect_command(folder: Path, today) -> None:
-    """Đọc các mẫu báo cáo đã điền trong FOLDER, chỉ ra chỗ sai và lập báo cáo tổng hợp."""
-    result = consolidate(folder, today.date() if today else None)
-    click.echo(
-        f"Đã đọc {count(result.forms)} báo cáo; {count(sum(result.tally.values()))} "
-        "trường hợp hợp lệ đã được tổng hợp."
-    )
-    by_unit: dict[str, list] = {}
-    for problem in result.issues:
-        by_unit.setdefault(problem.unit, []).append(problem)
-    if by_unit:
-        click.echo(f"{count(len(by_unit))} đơn vị cần sửa hoặc nộp báo cáo:")
-        for unit, problems in sorted(by_unit.items()):
-            click.echo(f"  {unit}:")
-            for problem in problems:
-                where = f"dòng {problem.row}: " if problem.row else ""
-                click.echo(f"    - {where}{problem.message}")
-    for path in result.outputs:
-        click.echo(f"Đã ghi: {_shown(path)}")
+    click.echo(f"Đã ghi bảng so sánh: {shown(target)}")
 
 
 def _slug(path: Path) -> str:
@@ -480,11 +303,14 @@ def _headline(label: str, totals: Counts, who: str) -> str:
     return f"  {label}: {count(part)} / {count(whole)} ({percent(ratio(part, whole))} %)"
 
 
-def _shown(path: Path) -> str:
+def shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+from . import cli_tools  # noqa: E402,F401  (registers the tool commands on `cli`)
 
 
 def main() -> None:
