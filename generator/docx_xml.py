@@ -166,7 +166,19 @@ def cell_text(
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.first_line_indent = Cm(0)
     styled_run(paragraph, text, size, bold=bold, italic=italic)
+    mark_size(paragraph, size)
     return paragraph
+
+
+def mark_size(paragraph: Paragraph, size: float) -> None:
+    """The paragraph mark's size, so that an empty cell is no taller than a filled one."""
+    ppr = paragraph._p.get_or_add_pPr()
+    rpr = OxmlElement("w:rPr")
+    for tag in ("w:sz", "w:szCs"):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), str(int(size * 2)))
+        rpr.append(element)
+    ppr.insert_element_before(rpr, "w:sectPr", "w:pPrChange")
 
 
 def page_number_field(paragraph: Paragraph, size: float) -> None:
