@@ -6,12 +6,12 @@ Roman numeral of each follows from its position.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InvalidData, Problem
+from .tomlfile import read_toml
 
 APPENDIX_FILE = "phu-luc.toml"
 ROW_KINDS = ("cap_hoc", "don_vi", "don_vi_quan_ly")
@@ -61,7 +61,7 @@ def roman(number: int) -> str:
 
 def load_declarations(path: Path) -> Declarations:
     """Parse and check ``phu-luc.toml``; all problems are reported together."""
-    raw = _parse(path)
+    raw = read_toml(path, "templates/phu-luc.toml")
     level_names = raw.get("ten_cap_hoc")
     problems: list[Problem] = []
     if not isinstance(level_names, dict) or not level_names:
@@ -82,15 +82,6 @@ def load_declarations(path: Path) -> Declarations:
     if problems:
         raise InvalidData(problems)
     return Declarations(dict(level_names), tuple(specs))
-
-
-def _parse(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        fix = "so với tệp mẫu templates/phu-luc.toml."
-        problem = Problem(path.name, f"không đọc được ({error}).", fix)
-        raise InvalidData([problem]) from None
 
 
 def _spec(

@@ -6,8 +6,6 @@ reported together, each naming the key and how to fix it.
 
 from __future__ import annotations
 
-import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidData, Problem
+from .tomlfile import read_toml
 
 METADATA_FILE = "thong-bao.toml"
 ISSUE_KEYS = ("van_ban.so", "van_ban.ngay")
@@ -48,7 +47,7 @@ FIELDS = (
 
 def load_metadata(path: Path) -> dict[str, Any]:
     """The metadata as nested dicts of checked, NFC-normalised values."""
-    raw = _parse(path)
+    raw = read_toml(path, "data/2023-06-23/thong-bao.toml")
     problems: list[Problem] = []
     result: dict[str, Any] = {}
     for field in FIELDS:
@@ -63,28 +62,6 @@ def load_metadata(path: Path) -> dict[str, Any]:
     if problems:
         raise InvalidData(problems)
     return result
-
-
-def _parse(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-        return tomllib.loads(text)
-    except UnicodeDecodeError:
-        fix = "mở tệp bằng Notepad, chọn Lưu thành (Save As) với mã hoá UTF-8."
-        raise InvalidData([Problem(path.name, "tệp không ở mã hoá UTF-8.", fix)]) from None
-    except tomllib.TOMLDecodeError as error:
-        detail, line = _toml_error(error)
-        fix = "so với tệp mẫu data/2023-06-23/thong-bao.toml; chữ phải nằm trong dấu ngoặc kép."
-        raise InvalidData([Problem(path.name, f"sai cú pháp ({detail}).", fix, row=line)]) from None
-
-
-def _toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
-    """The parser's reason and line ("Invalid value (at line 17, column 16)")."""
-    found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
-    if not found:
-        return str(error), None
-    reason = str(error)[: found.start()].strip()
-    return f"cột {found.group(2)}: {reason}", int(found.group(1))
 
 
 def _lookup(raw: dict[str, Any], key: str) -> Any:

@@ -8,7 +8,6 @@ carries the totals the 2023 notice printed.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from .aggregate import Appendix, Counts, Row
 from .errors import InvalidData, Problem
 from .headers import COUNT_COLUMNS, LABELS
+from .tomlfile import read_toml
 from .vnformat import count, signed
 
 TIEOUT_FILE = "doi-chieu.toml"
@@ -59,11 +59,7 @@ def tie_out(path: Path, appendices: tuple[Appendix, ...]) -> list[Disagreement]:
 
 
 def _entries(path: Path) -> list[dict[str, Any]]:
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        fix = f"so với tệp mẫu data/2023-06-23/{TIEOUT_FILE}."
-        raise InvalidData([Problem(path.name, f"không đọc được ({error}).", fix)]) from None
+    raw = read_toml(path, f"data/2023-06-23/{TIEOUT_FILE}")
     entries = raw.get("so")
     if not isinstance(entries, list):
         fix = 'mỗi số báo cáo là một khối [[so]] với phu_luc = "I", hang = "Tổng số", hs_tong = …'
