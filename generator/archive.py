@@ -135,7 +135,8 @@ def _fill(
 def _publish(staging: Path, folder: Path) -> Version:
     """Rename the staging folder to the next free vNNN; a taken number is never overwritten."""
     _freeze(staging)
-    number = (versions(folder)[-1].number if versions(folder) else 0) + 1
+    existing = versions(folder)
+    number = (existing[-1].number if existing else 0) + 1
     while True:
         target = folder / f"v{number:03d}"
         try:

@@ -53,7 +53,7 @@ def build(
     inputs, appendices = checkup.inputs, checkup.appendices
     folder = output_dir / data_dir.name
     history = versions(folder)
-    fingerprint = inputs.fingerprint()
+    fingerprint = inputs.fingerprint
     if history and _same(history[-1], fingerprint, pdf):
         result = _result(history[-1], False, inputs, appendices)
     else:
@@ -76,7 +76,7 @@ def render_version(
 ) -> BuildResult:
     """Render the notice (a draft, or issued with number and date) into a new version."""
     context = build_context(inputs.metadata, appendices, number, issued_on)
-    fingerprint = inputs.fingerprint()
+    fingerprint = inputs.fingerprint
     custom = {f"vanban.sha256.{key}": value for key, value in fingerprint.items()}
     custom["vanban.phien_ban_cong_cu"] = __version__
     template = inputs.files[TEMPLATE_FILE]

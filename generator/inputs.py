@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,8 +42,9 @@ class Inputs:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the files were read
 
+    @cached_property
     def fingerprint(self) -> dict[str, str]:
-        """sha256 of every input (and the sheet read, if one was named)."""
+        """sha256 of every input (and the sheet read, if one was named); hashed once."""
         prints = {name: sha256(path) for name, path in sorted(self.files.items())}
         if self.sheet is not None:
             prints[SHEET_KEY] = self.sheet

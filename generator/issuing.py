@@ -23,7 +23,7 @@ def issue(version_path: Path, number: int, issued_on: date) -> BuildResult:
     folder = draft.path.parent
     _check_draft(draft, versions(folder))
     inputs = load_inputs(draft.inputs, draft.manifest.get("trang_tinh"))
-    _check_untouched(draft, inputs.fingerprint())
+    _check_untouched(draft, inputs.fingerprint)
     _check_number(draft, number, issued_on, folder.parent)
     _check_date(draft, issued_on, inputs.metadata["so_lieu"]["thoi_diem"].date())
     appendices = aggregate(inputs.units, inputs.declarations)
