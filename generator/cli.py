@@ -157,6 +157,7 @@ OUTPUT_OPTION = click.option(
 )
 
 
+DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])  # 2023-06-26 or 26/06/2023
 SHEET_OPTION = click.option(
     "--sheet", default=None, help="Tên trang tính cần đọc khi bảng số liệu là tệp Excel/ODS."
 )
@@ -245,7 +246,7 @@ def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict
 @click.option(
     "--ngay",
     "issued_on",
-    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    type=DATE,
     required=True,
     help="Ngày ban hành, dạng 2023-06-26 hoặc 26/06/2023.",
 )

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .cli import OUTPUT_OPTION, cli, shown
+from .cli import DATE, OUTPUT_OPTION, cli, shown
 from .conformance import check_document
 from .forms import make_forms
 from .preview import convert_documents, preview
@@ -167,7 +167,7 @@ def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> No
 @click.option(
     "--hom-nay",
     "today",
-    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    type=DATE,
     default=None,
     help="Coi hôm nay là ngày này khi xét ngày đã qua (mặc định: hôm nay).",
 )

@@ -33,6 +33,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .appendices import APPENDIX_FILE, load_declarations
 from .errors import MissingInput
 from .fastdocx import CompiledTemplate
 from .files import write_atomic
@@ -144,7 +145,6 @@ def make_forms(
 
 
 def _people(data_dir: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
-    from .appendices import APPENDIX_FILE, load_declarations
 
     path = find_persons(data_dir) if data_dir.is_dir() else None
     if path is None:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .headers import COUNT_COLUMNS
+from .inputs import load_inputs
 
 PLAN_FILE = "ke-hoach.csv"
 SCHOOL_SIZE = {"MN": 180, "TH": 550, "THCS": 450}  # pupils per school, on average
@@ -170,7 +171,6 @@ def _birth_dates(levels: np.ndarray, kind: str, rng: np.random.Generator) -> np.
 
 def write_synthetic(target: Path, source: Path, scale: float, seed: int, fmt: str) -> Path:
     """A data folder with a synthetic export (``ca-nhan.<fmt>``), the plan and the metadata."""
-    from .inputs import load_inputs
 
     table = plan(load_inputs(source).units, scale, seed)
     target.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,8 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
+from .checkup import check_folder
+from .context import build_context
 from .errors import TemplateProblem
 from .render import make_environment
 
@@ -235,8 +237,6 @@ def _known(path: str, provided: set[str]) -> bool:
 
 def template_report(template: Path, data_dir: Path) -> TemplateReport:
     """Check ``template`` against the context the data folder ``data_dir`` gives."""
-    from .checkup import check_folder
-    from .context import build_context
 
     if not template.is_file():
         raise TemplateProblem(
