@@ -16,11 +16,11 @@ import time
 
 from docxtpl import DocxTemplate
 
-from generator.fastdocx import CompiledTemplate
-from generator.forms import FORM_TEMPLATE, REASONS, form_context
-from generator.render import make_environment
-from generator.synth import FAMILY, GIVEN, MIDDLE
-from generator.templates import shipped
+from generator.documents.fastdocx import CompiledTemplate
+from generator.documents.render import make_environment
+from generator.forms.making import FORM_TEMPLATE, REASONS, form_context
+from generator.inputs.synth import FAMILY, GIVEN, MIDDLE
+from generator.kinds.templates import shipped
 
 HEADER = {
     "thoi_diem": "11h30 ngày 23/6/2023",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from generator.synth import write_synthetic
+from generator.inputs.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def _measure(scale: float, work: Path) -> tuple[int, float, float]:
     command = [
         sys.executable,
         "-c",
-        "import resource, sys; from generator.cli import main; sys.argv=['vanban','build',"
+        "import resource, sys; from generator.cli.main import main; sys.argv=['vanban','build',"
         f"{str(data)!r},'-o',{str(work / 'out')!r}];\n"
         "try:\n    main()\nexcept SystemExit as e:\n"
         "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"

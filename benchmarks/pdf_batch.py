@@ -17,8 +17,8 @@ from pathlib import Path
 
 import docx
 
-from generator.build import build
-from generator.pdf import to_pdf
+from generator.archive.build import build
+from generator.convert.pdf import to_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 

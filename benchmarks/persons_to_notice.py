@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from generator.synth import write_synthetic
+from generator.inputs.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,5 +1,5 @@
 """``python -m generator`` does what the ``vanban`` command does."""
 
-from .cli import main
+from .cli.main import main
 
 main()

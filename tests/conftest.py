@@ -8,8 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.build import build
-from generator.inputs import load_inputs
+from generator.archive.build import build
+from generator.inputs.folder import load_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "2023-06-23"

@@ -9,8 +9,8 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from generator import cli as cli_module
-from generator.cli import cli
+from generator.cli import main as cli_module
+from generator.cli.main import cli
 
 
 def run(*args: str):

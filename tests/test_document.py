@@ -10,7 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from generator.build import build
+from generator.archive.build import build
 
 from .conftest import SHIPPED
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from generator.aggregate import Counts, aggregate
-from generator.context import build_context
-from generator.reading import COUNT_COLUMNS
-from generator.vnformat import count, percent
+from generator.common.vnformat import count, percent
+from generator.documents.context import build_context
+from generator.figures.aggregate import Counts, aggregate
+from generator.inputs.reading import COUNT_COLUMNS
 
 
 @pytest.fixture(scope="module")

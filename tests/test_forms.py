@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from generator.cli import cli
-from generator.forms import FIRST_ROW, REASONS, REGISTER, make_forms
-from generator.report_docx import consolidate
-from generator.synth import write_synthetic
+from generator.cli.main import cli
+from generator.forms.making import FIRST_ROW, REASONS, REGISTER, make_forms
+from generator.forms.report_docx import consolidate
+from generator.inputs.synth import write_synthetic
 
 from .conftest import SHIPPED
 
@@ -199,7 +199,7 @@ def test_docx_forms_on_request(data, tmp_path):
 def test_form_keys_cannot_be_recomputed_from_what_a_unit_sees(data, forms):
     import hashlib
 
-    from generator.forms import SECRET_FILE
+    from generator.forms.making import SECRET_FILE
 
     secret_file = forms.folder.parent / SECRET_FILE
     assert secret_file.is_file() and not (forms.folder / SECRET_FILE).exists()

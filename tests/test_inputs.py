@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from generator.build import build
-from generator.cli import cli
+from generator.archive.build import build
+from generator.cli.main import cli
 
 from .conftest import SHIPPED, to_cp1258
 

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from docx.shared import Mm
 
-from generator import pdf as pdf_module
-from generator.build import build
-from generator.cli import cli
-from generator.conformance import check_document
-from generator.issuing import issue
-from generator.pdf import to_pdf
+from generator.archive.build import build
+from generator.archive.issuing import issue
+from generator.checks.conformance import check_document
+from generator.cli.main import cli
+from generator.convert import pdf as pdf_module
+from generator.convert.pdf import to_pdf
 
 from .conftest import SHIPPED
 

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from generator.build import build
-from generator.cli import cli
-from generator.inputs import load_inputs
-from generator.synth import PLAN_FILE, write_synthetic
+from generator.archive.build import build
+from generator.cli.main import cli
+from generator.inputs.folder import load_inputs
+from generator.inputs.synth import PLAN_FILE, write_synthetic
 
 from .conftest import SHIPPED
 
@@ -41,7 +41,7 @@ def test_counting_the_export_gives_exactly_the_planned_counts(synthetic):
 
 def test_the_whole_city_at_scale_one_is_the_2023_table():
     planned = load_inputs(SHIPPED).units
-    from generator.synth import plan
+    from generator.inputs.synth import plan
 
     city = plan(planned, 1.0, 2023)
     for name in ("hs_tong", "hs_chua", "ns_tong", "ns_chua"):
@@ -135,7 +135,7 @@ def test_a_missing_column_in_the_export(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_a_large_export_written_in_chunks_still_adds_up(tmp_path, monkeypatch, fmt):
-    from generator import synth
+    from generator.inputs import synth
 
     real = synth._chunks
     monkeypatch.setattr(synth, "_chunks", lambda table: real(table, people=3_000))

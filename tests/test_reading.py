@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from generator.inputs import load_inputs
-from generator.validation import parse_count
+from generator.inputs.folder import load_inputs
+from generator.inputs.validation import parse_count
 
 
 def test_the_same_table_as_xlsx_gives_the_same_rows(data_copy, shipped_inputs):

@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 from openxml_audit import OpenXmlValidator
 
-from generator import docx_xml
-from generator.template_maker import TEMPLATES
-from generator.templates import shipped
+from generator.documents import docx_xml
+from generator.documents.template_maker import TEMPLATES
+from generator.kinds.templates import shipped
 
 
 def _normalised_parts(data_or_path) -> dict[str, str]:
@@ -46,7 +46,8 @@ def test_committed_template_matches_the_code_that_makes_it(tmp_path, name):
                 )
             )
             pytest.fail(
-                f"{name} differs; run: python -m generator.template_maker templates\n{diff[:3000]}"
+                f"{name} differs; run: python -m generator.documents.template_maker templates\n"
+                f"{diff[:3000]}"
             )
 
 

@@ -15,14 +15,15 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from generator import __version__, archive
-from generator.archive import add_version, sha256, versions
-from generator.build import build
-from generator.cli import cli
-from generator.diff import diff
-from generator.errors import OutputProblem, VersionProblem
-from generator.history import history
-from generator.issuing import issue
+from generator import __version__
+from generator.archive import versions as archive
+from generator.archive.build import build
+from generator.archive.diff import diff
+from generator.archive.history import history
+from generator.archive.issuing import issue
+from generator.archive.versions import add_version, sha256, versions
+from generator.cli.main import cli
+from generator.common.errors import OutputProblem, VersionProblem
 
 from .conftest import SHIPPED
 

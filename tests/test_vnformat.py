@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.vnformat import (
+from generator.common.vnformat import (
     clock,
     count,
     doc_number,

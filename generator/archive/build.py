@@ -1,0 +1,160 @@
+"""Build the notice from a data folder into a new archived version.
+
+files → checked tables → appendix figures → render context → .docx → archive
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..convert.pdf import to_pdf
+from ..documents.context import build_context
+from ..documents.render import render_docx
+from ..figures.aggregate import Appendix, Counts
+from ..figures.checkup import check_folder
+from ..figures.tieout import Disagreement
+from ..inputs.folder import Inputs
+from ..kinds.templates import TEMPLATE_FILE
+from .versions import DRAFT, ISSUED, Version, add_version, versions
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    version: Version
+    inputs: Inputs
+    created: bool  # False when the inputs were those of the latest version
+    output: Path  # the .docx
+    pdf: Path | None  # the PDF, when one was made
+    template: Path
+    totals: Counts  # the first appendix's total row (PL I: the whole sector)
+    appendices: tuple[Appendix, ...]
+    disagreements: tuple[Disagreement, ...] = ()  # with the folder's doi-chieu.toml
+
+
+def build(
+    data_dir: Path,
+    output_dir: Path = Path("output"),
+    *,
+    pdf: bool = False,
+    sheet: str | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    """Check the data folder and archive a new draft version (unless nothing changed).
+
+    With ``pdf`` the version also holds the PDF made from its .docx; ``sheet``
+    names the spreadsheet page to read; ``strict`` makes warnings errors.
+    """
+    checkup = check_folder(data_dir, sheet, strict=strict)
+    inputs, appendices = checkup.inputs, checkup.appendices
+    folder = output_dir / data_dir.name
+    history = versions(folder)
+    fingerprint = inputs.fingerprint
+    if history and _same(history[-1], fingerprint, pdf):
+        result = _result(history[-1], False, inputs, appendices)
+    else:
+        changed = _changed(history[-1] if history else None, fingerprint)
+        result = render_version(inputs, appendices, folder, data_dir.name, changed=changed, pdf=pdf)
+    return replace(result, disagreements=tuple(checkup.disagreements))
+
+
+def render_version(
+    inputs: Inputs,
+    appendices: tuple[Appendix, ...],
+    folder: Path,
+    name: str,
+    *,
+    changed: list[str],
+    number: int | None = None,
+    issued_on: date | None = None,
+    source: Version | None = None,
+    pdf: bool = False,
+) -> BuildResult:
+    """Render the notice (a draft, or issued with number and date) into a new version."""
+    context = build_context(inputs.metadata, appendices, number, issued_on)
+    fingerprint = inputs.fingerprint
+    custom = {f"vanban.sha256.{key}": value for key, value in fingerprint.items()}
+    custom["vanban.phien_ban_cong_cu"] = __version__
+    template = inputs.files[TEMPLATE_FILE]
+    document = render_docx(template, context, _properties(inputs.metadata, number), custom)
+    docx_name = f"thong-bao-{name}-{'du-thao' if number is None else f'so-{number:02d}'}.docx"
+    manifest = {
+        "trang_thai": DRAFT if number is None else ISSUED,
+        "cong_cu": __version__,
+        "ky_hieu": inputs.metadata["van_ban"]["ky_hieu"],
+        "nam": context["van_ban"]["nam"],
+        "so": number,
+        "ngay_ban_hanh": issued_on.isoformat() if issued_on else None,
+        "tu_phien_ban": source.name if source else None,
+        "trang_tinh": inputs.sheet,
+        "van_ban": docx_name,
+        "so_lieu": appendices[0].total.total.as_dict(),
+        "thay_doi": changed,
+    }
+    documents = {docx_name: document}
+    if pdf:
+        documents[Path(docx_name).with_suffix(".pdf").name] = _pdf_bytes(docx_name, document)
+    version = add_version(folder, documents, inputs.files, manifest)
+    return _result(version, True, inputs, appendices)
+
+
+def _pdf_bytes(name: str, document: bytes) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="vanban-") as work:
+        source = Path(work) / name
+        source.write_bytes(document)
+        return to_pdf([source])[0].read_bytes()
+
+
+def _same(version: Version, fingerprint: dict[str, str], pdf: bool) -> bool:
+    manifest = version.manifest
+    has_pdf = any(name.endswith(".pdf") for name in manifest.get("ket_qua", {}))
+    return (
+        manifest.get("dau_vao") == fingerprint
+        and manifest.get("cong_cu") == __version__
+        and (has_pdf or not pdf)
+    )
+
+
+def _changed(previous: Version | None, fingerprint: dict[str, str]) -> list[str]:
+    if previous is None:
+        return []
+    before = previous.manifest.get("dau_vao", {})
+    names = sorted(set(before) | set(fingerprint))
+    changed = [name for name in names if before.get(name) != fingerprint.get(name)]
+    if previous.manifest.get("cong_cu") != __version__:
+        changed.append("phiên bản vanban")
+    return changed
+
+
+def _result(
+    version: Version, created: bool, inputs: Inputs, appendices: tuple[Appendix, ...]
+) -> BuildResult:
+    output = version.path / version.manifest["van_ban"]
+    pdf = output.with_suffix(".pdf")
+    template = inputs.files[TEMPLATE_FILE]
+    totals = appendices[0].total.total
+    return BuildResult(
+        version,
+        inputs,
+        created,
+        output,
+        pdf if pdf.is_file() else None,
+        template,
+        totals,
+        appendices,
+    )
+
+
+def _properties(metadata: dict[str, Any], number: int | None) -> dict[str, Any]:
+    issued = metadata["van_ban"]
+    return {
+        "title": f"Thông báo {issued['trich_yeu']}",
+        "subject": issued["ky_hieu"],
+        "author": metadata["co_quan"]["ban_hanh"],
+        "comments": "Dự thảo: chưa có số và ngày ban hành." if number is None else "",
+        "time": metadata["so_lieu"]["thoi_diem"],
+    }

@@ -1,0 +1,1 @@
+"""Any .docx in, a list of NĐ30 format problems out."""

@@ -1,0 +1,326 @@
+"""The ``vanban`` command: parse options, call one library function, print the result.
+
+Errors become a Vietnamese message on stderr and an exit code here, and only here:
+1 bad data, 2 wrong command usage, 3 template, 4 cannot write, 5 unexpected fault.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..archive.build import build
+from ..archive.diff import diff, diff_workbook
+from ..archive.history import history
+from ..archive.issuing import issue
+from ..common.errors import InvalidData, VanbanError
+from ..common.files import write_atomic
+from ..common.vnformat import count, long_date, percent, ratio
+from ..figures.aggregate import Counts
+from ..figures.checkup import check_folder, validation_json
+from ..figures.tieout import TIEOUT_FILE
+from .report import print_diff, print_history
+
+UNEXPECTED_EXIT = 5
+
+
+_USAGE = (
+    (r"Invalid value for '(.+?)': (.*)", r"giá trị của \1 không hợp lệ: \2"),
+    (r"Missing argument '(.+?)'\.?", r"thiếu tham số \1."),
+    (r"Missing option '(.+?)'\.?", r"thiếu tuỳ chọn \1."),
+    (r"No such option: (\S+)", r"không có tuỳ chọn \1."),
+    (r"No such option '(.+?)'\.?", r"không có tuỳ chọn \1."),
+    (r"Did you mean '(.+?)'\?", r"Có phải ý bạn là \1?"),
+    (r"Did you mean one of (.+?)\?", r"Có phải ý bạn là một trong \1?"),
+    (r"'(.+?)' is not a valid integer( range)?\.?", r"«\1» không phải số nguyên hợp lệ."),
+    (r"'(.+?)' does not match the formats? (.+?)\.", r"«\1» không đúng dạng ngày (\2)."),
+    (r"No such command '(.+?)'\.?", r"không có lệnh «\1»."),
+    (r"Got unexpected extra arguments? \((.*)\)", r"thừa tham số: \1."),
+)
+
+
+def _usage_message(error: click.UsageError) -> str:
+    message = error.format_message()
+    for pattern, replacement in _USAGE:
+        message = re.sub(pattern, replacement, message)
+    where = error.ctx.command_path if error.ctx else "vanban"
+    return f"Lỗi: gõ lệnh chưa đúng: {message} Xem hướng dẫn: {where} --help"
+
+
+class _VietnameseHelp(click.HelpFormatter):
+    """Help pages with Vietnamese headings ("Cách dùng", "Tuỳ chọn", "Lệnh")."""
+
+    HEADINGS = {"Options": "Tuỳ chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Cách dùng: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.HEADINGS.get(heading, heading))
+
+
+class _Context(click.Context):
+    formatter_class = _VietnameseHelp
+
+
+class _Command(click.Command):
+    """Every command's own --help says what it does in Vietnamese."""
+
+    context_class = _Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Hiện hướng dẫn này rồi thoát."
+        return option
+
+
+class _Group(click.Group):
+    """Turns library errors into messages and exit codes; ``--debug`` keeps the traceback.
+
+    Mistyped commands get a Vietnamese message and exit code 2.
+    """
+
+    command_class = _Command
+    context_class = _Context
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as error:
+            click.echo(_usage_message(error), err=True)
+            sys.exit(2)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Đã dừng.", err=True)
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except VanbanError as error:
+            _report(ctx, str(error), error.exit_code)
+        except (
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            click.ClickException,
+            BrokenPipeError,
+        ):
+            raise
+        except Exception:  # the last resort: a clerk must never see a traceback
+            message = (
+                "Lỗi ngoài dự kiến của chương trình. Chạy lại lệnh với --debug "
+                "và gửi toàn bộ nội dung hiện ra cho người bảo trì vanban."
+            )
+            _report(ctx, message, UNEXPECTED_EXIT)
+
+
+def _report(ctx: click.Context, message: str, code: int) -> None:
+    if ctx.find_root().params.get("debug"):
+        traceback.print_exc()
+    click.echo(f"Lỗi: {message}", err=True)
+    ctx.exit(code)
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(name="vanban", cls=_Group, context_settings=CONTEXT)
+@click.help_option("-h", "--help", help="Hiện hướng dẫn này rồi thoát.")
+@click.option("--debug", is_flag=True, help="Hiện chi tiết kỹ thuật (traceback) khi có lỗi.")
+@click.version_option(
+    __version__, "--version", message="vanban %(version)s", help="Hiện phiên bản rồi thoát."
+)
+def cli(debug: bool) -> None:
+    """Soạn văn bản của Sở GDĐT từ bảng số liệu, đúng thể thức Nghị định 30/2020."""
+
+
+OUTPUT_OPTION = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Thư mục lưu các phiên bản.",
+)
+
+
+DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])  # 2023-06-26 or 26/06/2023
+SHEET_OPTION = click.option(
+    "--sheet", default=None, help="Tên trang tính cần đọc khi bảng số liệu là tệp Excel/ODS."
+)
+STRICT_OPTION = click.option(
+    "--strict", is_flag=True, help="Coi cảnh báo và số đối chiếu lệch là lỗi."
+)
+
+
+@cli.command("validate")
+@click.argument("data", type=click.Path(path_type=Path))
+@SHEET_OPTION
+@STRICT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
+def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool) -> None:
+    """Kiểm tra thư mục số liệu DATA, không ghi gì; báo mọi lỗi một lần."""
+    try:
+        checkup = check_folder(data, sheet, strict=strict)
+    except InvalidData as error:
+        if not as_json:
+            raise
+        click.echo(json.dumps(validation_json(None, error.problems), ensure_ascii=False, indent=2))
+        raise click.exceptions.Exit(error.exit_code) from None
+    if as_json:
+        click.echo(json.dumps(validation_json(checkup, []), ensure_ascii=False, indent=2))
+        return
+    units, totals = checkup.inputs.units, checkup.appendices[0].total.total
+    click.echo(f"Dữ liệu hợp lệ: {len(units)} dòng, {units['don_vi'].nunique()} đơn vị.")
+    click.echo(_headline("Học sinh, học viên chưa đồng bộ", totals, "hs"))
+    click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", totals, "ns"))
+    _print_findings(checkup.inputs.notes, checkup.inputs.warnings)
+    if checkup.disagreements:
+        click.echo(
+            f"Đối chiếu với {TIEOUT_FILE}: {len(checkup.disagreements)} số báo cáo khác "
+            "số tính từ các dòng:"
+        )
+        for disagreement in checkup.disagreements:
+            click.echo(f"  - {disagreement}")
+
+
+def _print_findings(notes: list[str], warnings: list) -> None:
+    for note in notes:
+        click.echo(f"  {note}")
+    for warning in warnings:
+        click.echo(f"Cảnh báo: {warning}")
+
+
+@cli.command("build")
+@click.argument("data", type=click.Path(path_type=Path))
+@OUTPUT_OPTION
+@click.option("--pdf", is_flag=True, help="Làm thêm bản PDF (cần LibreOffice) để ký số.")
+@SHEET_OPTION
+@STRICT_OPTION
+def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict: bool) -> None:
+    """Tạo dự thảo Thông báo (.docx) từ thư mục số liệu DATA, ví dụ data/2023-06-23."""
+    result = build(data, output, pdf=pdf, sheet=sheet, strict=strict)
+    if result.created:
+        click.echo(f"Đã tạo phiên bản {result.version.name}: {shown(result.output)}")
+    else:
+        click.echo(
+            f"Số liệu, thông tin và mẫu giống hệt phiên bản {result.version.name}: "
+            "không tạo phiên bản mới."
+        )
+        click.echo(f"  Văn bản: {shown(result.output)}")
+    if result.pdf:
+        click.echo(f"  PDF: {shown(result.pdf)}")
+    click.echo(f"  Mẫu đã dùng: {shown(result.template)}")
+    click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
+    click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", result.totals, "ns"))
+    _print_findings(result.inputs.notes, result.inputs.warnings)
+    if result.disagreements:
+        click.echo(
+            f"Đối chiếu với {TIEOUT_FILE}: {len(result.disagreements)} số báo cáo khác số "
+            f"tính từ các dòng (xem: vanban validate {data})."
+        )
+
+
+@cli.command("issue")
+@click.argument("version", type=click.Path(path_type=Path))
+@click.option(
+    "--so",
+    "number",
+    type=click.IntRange(min=1),
+    required=True,
+    help="Số văn bản do hệ thống quản lý văn bản cấp, ví dụ 123.",
+)
+@click.option(
+    "--ngay",
+    "issued_on",
+    type=DATE,
+    required=True,
+    help="Ngày ban hành, dạng 2023-06-26 hoặc 26/06/2023.",
+)
+def issue_command(version: Path, number: int, issued_on) -> None:
+    """Ban hành dự thảo VERSION (ví dụ output/2023-06-23/v001) với số và ngày đã được cấp."""
+    result = issue(version, number, issued_on.date())
+    click.echo(
+        f"Đã tạo bản ban hành {result.version.name} (từ {version.name}): {shown(result.output)}"
+    )
+    click.echo(
+        f"  Số: {number:02d}/{result.version.manifest['ky_hieu']}, {long_date(issued_on.date())}"
+    )
+
+
+@cli.command("history")
+@click.argument("data", type=click.Path(path_type=Path))
+@OUTPUT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
+def history_command(data: Path, output: Path, as_json: bool) -> None:
+    """Liệt kê các phiên bản của thông báo làm từ thư mục số liệu DATA, mới nhất trước."""
+    records = history(data, output)
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if not records:
+        click.echo(f"Chưa có phiên bản nào trong {shown(output / data.name)}.")
+        return
+    print_history(records)
+
+
+@cli.command("diff")
+@click.argument("before", type=click.Path(path_type=Path))
+@click.argument("after", type=click.Path(path_type=Path))
+@click.option(
+    "--xlsx",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Tệp Excel ghi kết quả (mặc định: output/so-sanh-<A>-<B>.xlsx).",
+)
+def diff_command(before: Path, after: Path, xlsx: Path | None) -> None:
+    """So sánh số liệu của hai phiên bản hoặc hai thư mục số liệu BEFORE và AFTER."""
+    result = diff(before, after)
+    target = xlsx or Path("output") / f"so-sanh-{_slug(before)}-{_slug(after)}.xlsx"
+    write_atomic(target, diff_workbook(result))
+    print_diff(result)
+    click.echo(f"Đã ghi bảng so sánh: {shown(target)}")
+
+
+def _slug(path: Path) -> str:
+    return "-".join(path.parts[-2:]) if (path / "manifest.json").is_file() else path.name
+
+
+def _headline(label: str, totals: Counts, who: str) -> str:
+    part, whole = getattr(totals, f"{who}_chua"), getattr(totals, f"{who}_tong")
+    return f"  {label}: {count(part)} / {count(whole)} ({percent(ratio(part, whole))} %)"
+
+
+def shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+from . import tools  # noqa: E402,F401  (registers the tool commands on `cli`)
+
+
+def main() -> None:
+    """Entry point of the ``vanban`` script and of ``python -m generator``."""
+    if hasattr(sys.stdout, "reconfigure"):  # Windows consoles: print Vietnamese, not '?'
+        sys.stdout.reconfigure(encoding="utf-8")
+        sys.stderr.reconfigure(encoding="utf-8")
+    try:
+        cli(prog_name="vanban")
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -1,0 +1,192 @@
+"""The ``vanban`` tool commands: PDF, pictures, checks, synthetic data, forms, collect.
+
+Like :mod:`generator.cli`, each command parses its options, calls one library
+function and prints the result; errors are turned into messages by ``cli``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..archive.preview import convert_documents, preview
+from ..checks.conformance import check_document
+from ..common.vnformat import count
+from ..documents.template_check import template_report
+from ..forms.making import make_forms
+from ..forms.report_docx import consolidate
+from ..inputs.synth import write_synthetic
+from .main import DATE, OUTPUT_OPTION, cli, shown
+
+
+@cli.command("pdf")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--outdir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Thư mục ghi PDF (mặc định: cạnh mỗi tệp .docx).",
+)
+def pdf_command(files: tuple[Path, ...], outdir: Path | None) -> None:
+    """Chuyển các tệp .docx FILES sang PDF bằng một lần chạy LibreOffice."""
+    for pdf in convert_documents(list(files), outdir):
+        click.echo(f"Đã tạo PDF: {shown(pdf)}")
+
+
+@cli.command("preview")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dpi", default=60, show_default=True, help="Độ phân giải ảnh.")
+def preview_command(file: Path, dpi: int) -> None:
+    """Vẽ từng trang của FILE (.docx hoặc .pdf) thành ảnh PNG để xem nhanh."""
+    pages = preview(file, dpi)
+    click.echo(f"Đã vẽ {len(pages)} trang vào {shown(pages[0].parent)}")
+
+
+@cli.command("check")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
+def check_command(file: Path, as_json: bool) -> None:
+    """Kiểm tra tệp .docx FILE theo thể thức Nghị định 30/2020; mã thoát 0 khi đạt hết."""
+    results = check_document(file)
+    if as_json:
+        records = [{"quy_tac": r.rule, "dat": r.passed, "loi": r.failures} for r in results]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            click.echo(f"{'ĐẠT      ' if result.passed else 'KHÔNG ĐẠT'}  {result.rule}")
+            for failure in result.failures:
+                click.echo(f"           - {failure}")
+    failed = sum(not r.passed for r in results)
+    if not as_json:
+        click.echo(f"{len(results) - failed}/{len(results)} quy tắc đạt.")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command("check-template")
+@click.argument("template", type=click.Path(path_type=Path))
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=Path("data/2023-06-23"),
+    show_default=True,
+    help="Thư mục số liệu cho biết dữ liệu có những biến nào.",
+)
+def check_template_command(template: Path, data_dir: Path) -> None:
+    """Đối chiếu biến trong mẫu TEMPLATE với dữ liệu, và tìm thẻ bị Word tách rời."""
+    report = template_report(template, data_dir)
+    _print_list(
+        "Mẫu dùng biến mà dữ liệu không có (sẽ báo lỗi khi tạo văn bản):",
+        [f"{path}, ở {where}" for path, where in report.unknown],
+    )
+    _print_list(
+        "Thẻ bị Word tách qua nhiều đoạn định dạng (giá trị sẽ lấy định dạng của "
+        "phần đầu; gõ lại cả thẻ một lần cho chắc):",
+        [f"{tag}, ở {where}" for tag, where in report.split],
+    )
+    _print_list("Dữ liệu có mà mẫu không dùng:", report.unused)
+    if report.ok:
+        click.echo("Mẫu dùng được với dữ liệu này.")
+    else:
+        raise click.exceptions.Exit(3)
+
+
+def _print_list(title: str, items: list[str]) -> None:
+    if items:
+        click.echo(title)
+        for item in items:
+            click.echo(f"  - {item}")
+
+
+@cli.command("synth")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    help="Tỉ lệ so với Hải Phòng 2023 (1 ≈ 565.000 người; 45 ≈ cả nước).",
+)
+@click.option("--seed", default=2023, show_default=True, help="Hạt giống ngẫu nhiên.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="Dạng tệp dữ liệu từng người.",
+)
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path),
+    default=Path("data/2023-06-23"),
+    show_default=True,
+    help="Thư mục số liệu làm khuôn (số đơn vị, tỉ lệ chưa đồng bộ).",
+)
+def synth_command(target: Path, scale: float, seed: int, fmt: str, source: Path) -> None:
+    """Tạo thư mục TARGET với dữ liệu từng người giả lập (không có ai thật) để thử."""
+    path = write_synthetic(target, source, scale, seed, fmt)
+    click.echo(f"Đã tạo dữ liệu giả lập: {shown(path)}")
+    click.echo(f"  Thử: vanban build {shown(target)}")
+
+
+@cli.command("forms")
+@click.argument("data", type=click.Path(path_type=Path))
+@OUTPUT_OPTION
+@click.option(
+    "--zip", "zip_offices", is_flag=True, help="Nén mỗi đơn vị quản lý thành một tệp .zip."
+)
+@click.option("--docx", is_flag=True, help="Làm thêm bản .docx của mỗi mẫu.")
+def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> None:
+    """Làm mẫu báo cáo (.xlsx) cho từng đơn vị có người chưa đồng bộ, từ dữ liệu từng người."""
+    with Progress(
+        TextColumn("Đang làm mẫu báo cáo"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("mau", total=None)
+        result = make_forms(
+            data, output, zip_offices=zip_offices, docx=docx, progress=lambda: bar.advance(task)
+        )
+    click.echo(
+        f"Đã làm {count(result.forms)} mẫu báo cáo cho {count(result.people)} người "
+        f"chưa đồng bộ: {shown(result.folder)}"
+    )
+    for archive in result.zips:
+        click.echo(f"  {shown(archive)}")
+
+
+@cli.command("collect")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--hom-nay",
+    "today",
+    type=DATE,
+    default=None,
+    help="Coi hôm nay là ngày này khi xét ngày đã qua (mặc định: hôm nay).",
+)
+def collect_command(folder: Path, today) -> None:
+    """Đọc các mẫu báo cáo đã điền trong FOLDER, chỉ ra chỗ sai và lập báo cáo tổng hợp."""
+    result = consolidate(folder, today.date() if today else None)
+    click.echo(
+        f"Đã đọc {count(result.forms)} báo cáo; {count(sum(result.tally.values()))} "
+        "trường hợp hợp lệ đã được tổng hợp."
+    )
+    by_unit: dict[str, list] = {}
+    for problem in result.issues:
+        by_unit.setdefault(problem.unit, []).append(problem)
+    if by_unit:
+        click.echo(f"{count(len(by_unit))} đơn vị cần sửa hoặc nộp báo cáo:")
+        for unit, problems in sorted(by_unit.items()):
+            click.echo(f"  {unit}:")
+            for problem in problems:
+                where = f"dòng {problem.row}: " if problem.row else ""
+                click.echo(f"    - {where}{problem.message}")
+    for path in result.outputs:
+        click.echo(f"Đã ghi: {shown(path)}")

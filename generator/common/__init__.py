@@ -1,0 +1,3 @@
+"""Shared by every stage: errors and exit codes, safe file writing, TOML reading, Vietnamese number
+and date formatting.
+"""

@@ -1,0 +1,42 @@
+"""Write files so that a reader never sees half of one."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputProblem
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:
+        raise OutputProblem(
+            path=path,
+            detail=error.strerror or str(error),
+            fix="chọn thư mục khác bằng --output, hoặc kiểm tra quyền ghi.",
+        ) from None
+    try:
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; the result is an ordinary file
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        fix = "đóng tệp nếu đang mở trong Word rồi chạy lại, hoặc chọn thư mục khác bằng --output."
+        raise OutputProblem(path=path, detail=error.strerror or str(error), fix=fix) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def sha256(path: Path) -> str:
+    """The hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,1 @@
+"""A .docx in, a PDF out: LibreOffice batches with private profiles."""

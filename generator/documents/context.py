@@ -1,0 +1,74 @@
+"""Assemble what the template sees: metadata plus every appendix, as plain dicts.
+
+Figures stay numbers (ints, Decimal ratios, dates); the template writes them
+with the filters of :mod:`generator.vnformat`. The variables are documented in
+the README ("Biến trong mẫu").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..common.vnformat import ratio
+from ..figures.aggregate import Appendix, Counts, Row
+
+
+def build_context(
+    metadata: dict[str, Any],
+    appendices: tuple[Appendix, ...],
+    number: int | None = None,
+    issued_on: date | None = None,
+) -> dict[str, Any]:
+    """The render context; a draft (no number) leaves number and date blank."""
+    tables = [_appendix(appendix) for appendix in appendices]
+    year = (issued_on or metadata["so_lieu"]["thoi_diem"]).year
+    return {
+        **metadata,
+        "du_thao": number is None,
+        "van_ban": {**metadata["van_ban"], "so": number, "ngay": issued_on, "nam": year},
+        "phu_luc": tables,
+        "pl": {table["ma"]: table for table in tables},
+        "ds_phu_luc": ", ".join(table["so"] for table in tables),
+    }
+
+
+def _appendix(appendix: Appendix) -> dict[str, Any]:
+    spec = appendix.spec
+    rows = [_row(row, spec.levels, stt=index) for index, row in enumerate(appendix.rows, 1)]
+    return {
+        "ma": spec.key,
+        "so": spec.number,
+        "tieu_de": spec.title,
+        "bo_cuc": spec.layout,
+        "cot_ten": spec.name_header,
+        "nhom_hs": spec.learners_header,
+        "cap": list(spec.levels),
+        "hang": rows,
+        "tong": _row(appendix.total, spec.levels, stt=None),
+    }
+
+
+def _row(row: Row, levels: tuple[str, ...], stt: int | None) -> dict[str, Any]:
+    total = row.total
+    return {
+        "stt": stt,
+        "ten": row.label,
+        "hs": _group(total.hs_tong, total.hs_chua, [row.by_level.get(lv) for lv in levels], "hs"),
+        "ns": _group(total.ns_tong, total.ns_chua, [row.by_level.get(lv) for lv in levels], "ns"),
+    }
+
+
+def _group(whole: int, part: int, per_level: list[Counts | None], who: str) -> dict[str, Any]:
+    return {
+        "tong": whole,
+        "chua": part,
+        "ti_le": ratio(part, whole),
+        "cap": [_level_cell(counts, who) for counts in per_level],
+    }
+
+
+def _level_cell(counts: Counts | None, who: str) -> dict[str, int | None]:
+    if counts is None:
+        return {"tong": None, "chua": None}
+    return {"tong": getattr(counts, f"{who}_tong"), "chua": getattr(counts, f"{who}_chua")}

@@ -1,0 +1,1 @@
+"""Per-unit report forms out, returned forms in, the consolidated report."""

@@ -1,0 +1,138 @@
+"""Everything a notice is made from, read and checked together: ``load_inputs``.
+
+A data folder holds the unit table, ``thong-bao.toml`` and optionally the
+clerk's own ``phu-luc.toml``, ``mau-thong-bao.docx`` and ``doi-chieu.toml``.
+Every problem in any of them is collected, then reported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from ..common.errors import InvalidData, MissingInput, Problem
+from ..common.files import sha256
+from ..common.vnformat import count
+from ..kinds.appendices import APPENDIX_FILE, Declarations, load_declarations
+from ..kinds.metadata import METADATA_FILE, load_metadata
+from ..kinds.templates import TEMPLATE_FILE, resolve
+from .charsets import CP1258, UTF8, UTF8_BOM
+from .persons import COUNTING, PERSON_NAMES, check_persons, count_units, find_persons, read_persons
+from .reading import TABLE_NAMES, find_table, read_table
+from .validation import Checked, validate_units
+
+T = TypeVar("T")
+SHEET_KEY = "(trang tính)"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The checked inputs; ``files`` maps archive name → source file."""
+
+    metadata: dict[str, Any]
+    declarations: Declarations
+    units: pd.DataFrame
+    files: dict[str, Path]
+    sheet: str | None = None
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the files were read
+
+    @cached_property
+    def fingerprint(self) -> dict[str, str]:
+        """sha256 of every input (and the sheet read, if one was named); hashed once."""
+        prints = {name: sha256(path) for name, path in sorted(self.files.items())}
+        if self.sheet is not None:
+            prints[SHEET_KEY] = self.sheet
+        return prints
+
+
+def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = False) -> Inputs:
+    """Read and check a data folder; with ``strict`` warnings are errors too."""
+    table_path = _table_path(data_dir)
+    metadata_path = data_dir / METADATA_FILE
+    if not metadata_path.is_file():
+        raise MissingInput(
+            path=metadata_path,
+            what="tệp thông tin văn bản",
+            fix="sao chép data/2023-06-23/thong-bao.toml vào thư mục rồi sửa.",
+        )
+    problems: list[Problem] = []
+    declarations_path = resolve(data_dir, APPENDIX_FILE)
+    metadata = _collect(problems, load_metadata, metadata_path)
+    declarations = _collect(problems, load_declarations, declarations_path)
+    if table_path.name in PERSON_NAMES:
+        table = None
+        checked = _collect(problems, _persons, table_path, declarations)
+    else:
+        table = _collect(problems, read_table, table_path, sheet)
+        checked = None
+        if declarations is not None and table is not None:
+            checked = _collect(problems, validate_units, table, declarations.level_names)
+    if strict and checked is not None:
+        problems += checked.warnings
+    if problems:
+        raise InvalidData(problems)
+    files = {
+        table_path.name: table_path,
+        METADATA_FILE: metadata_path,
+        APPENDIX_FILE: declarations_path,
+        TEMPLATE_FILE: resolve(data_dir, TEMPLATE_FILE),
+    }
+    if table is not None:
+        notes = _notes(table_path, table.encoding, table.sheet)
+    else:
+        people = count(int(checked.units[["hs_tong", "ns_tong"]].sum().sum()))
+        notes = [
+            f"{table_path.name}: {people} người, gộp thành {count(len(checked.units))} "
+            "dòng đơn vị và cấp học."
+        ]
+    return Inputs(metadata, declarations, checked.units, files, sheet, checked.warnings, notes)
+
+
+def _notes(path: Path, encoding: str | None, sheet: str | None) -> list[str]:
+    if encoding in (UTF8, UTF8_BOM):
+        return []
+    if encoding == CP1258:
+        return [f"{path.name}: đọc theo bảng mã {CP1258} (CSV của Excel trên Windows tiếng Việt)."]
+    if encoding:
+        return [f"{path.name}: đọc theo bảng mã {encoding}."]
+    return [f"{path.name}: đọc trang tính «{sheet}»."]
+
+
+def _persons(path: Path, declarations: Declarations | None) -> Checked:
+    """A per-person export, checked and counted into the unit table."""
+    frame = read_persons(path, COUNTING)
+    if declarations is None:
+        return Checked(frame.iloc[0:0], [])
+    people = check_persons(frame, declarations.level_names, path.name, counting_only=True)
+    return Checked(count_units(people), [])
+
+
+def _table_path(data_dir: Path) -> Path:
+    if not data_dir.is_dir():
+        raise MissingInput(
+            path=data_dir,
+            what="thư mục số liệu",
+            fix="ghi đúng đường dẫn, ví dụ: vanban build data/2023-06-23",
+        )
+    table_path = find_table(data_dir) or find_persons(data_dir)
+    if table_path is None:
+        raise MissingInput(
+            path=data_dir / TABLE_NAMES[0],
+            what="bảng số liệu đơn vị",
+            fix=f"đặt vào thư mục một trong các tệp: {', '.join(TABLE_NAMES + PERSON_NAMES)}.",
+        )
+    return table_path
+
+
+def _collect(problems: list[Problem], step: Callable[..., T], *args: Any) -> T | None:
+    try:
+        return step(*args)
+    except InvalidData as error:
+        problems.extend(error.problems)
+        return None
