@@ -312,6 +312,7 @@ def shown(path: Path) -> str:
 
 
 from . import tools  # noqa: E402,F401  (registers the tool commands on `cli`)
+from . import web  # noqa: E402,F401  (registers `vanban web` and `vanban user`)
 
 
 def main() -> None:

@@ -130,3 +130,22 @@ class UnreadableDocument(VanbanError):
             f"Không mở được văn bản {path}: {detail} "
             "Cách sửa: mở và lưu lại tệp bằng Word (dạng .docx)."
         )
+
+
+class AccountProblem(VanbanError):
+    """An account of the web page cannot be made or used as asked."""
+
+    exit_code = 1
+
+    def __init__(self, *, detail: str, fix: str) -> None:
+        super().__init__(f"Tài khoản: {detail} Cách sửa: {fix}")
+
+
+class UploadRefused(VanbanError):
+    """A file sent through the web page is refused before anything is written."""
+
+    exit_code = 1
+
+    def __init__(self, *, name: str, detail: str, fix: str) -> None:
+        self.name = name
+        super().__init__(f"Tệp «{name}»: {detail} Cách sửa: {fix}")

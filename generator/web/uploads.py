@@ -1,0 +1,195 @@
+"""Files sent through the page: size-limited, checked in a scratch copy, then put in place.
+
+A replaced input is checked exactly as ``vanban validate`` (or, for a template, ``vanban build``)
+would check the data folder with it; when the new file itself has problems nothing is written
+and the page shows the same messages. Only names the data folder uses are ever written, and
+only inside the data folder (resolved paths are compared). A file it replaces is kept aside in
+``.da-thay/``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from ..archive.build import build
+from ..common.errors import InvalidData, Problem, UploadRefused, VanbanError
+from ..common.files import write_atomic
+from ..figures.checkup import Checkup, check_folder
+from ..figures.tieout import TIEOUT_FILE
+from ..forms.making import slug
+from ..inputs.persons import PERSON_NAMES
+from ..inputs.reading import TABLE_NAMES
+from ..kinds.appendices import APPENDIX_FILE
+from ..kinds.metadata import METADATA_FILE
+from ..kinds.templates import TEMPLATE_FILE
+from .cells import cell_place
+
+LOG = logging.getLogger("vanban.web")
+MAX_UPLOAD = 100 * 1024 * 1024  # bytes per file (a 565,000-person CSV is about 76 MB)
+MAX_UNPACKED = 200 * 1024 * 1024  # bytes, all members of a zip of returned forms together
+MAX_MEMBERS = 5000
+SIDE_FOLDER = ".da-thay"
+TABLE_KINDS = {"don-vi": TABLE_NAMES, "ca-nhan": PERSON_NAMES}
+OTHER_INPUTS = (METADATA_FILE, APPENDIX_FILE, TIEOUT_FILE, TEMPLATE_FILE)
+
+
+@dataclass
+class Placed:
+    """An input put into the data folder, and what the folder's check says now."""
+
+    name: str
+    checkup: Checkup | None
+    problems: list[Problem] = field(default_factory=list)  # in other files of the folder
+    places: list[str] = field(default_factory=list)  # where each problem is («Sheet1!E12»)
+
+
+def target_name(filename: str, kind: str) -> str:
+    """The data folder's name for an uploaded file, or UploadRefused."""
+    base = PurePosixPath(filename.replace("\\", "/")).name.strip().lower()
+    if base in OTHER_INPUTS or base in TABLE_NAMES + PERSON_NAMES:
+        return base
+    suffix = PurePosixPath(base).suffix
+    names = TABLE_KINDS.get(kind, ())
+    for name in names:
+        if PurePosixPath(name).suffix == suffix:
+            return name
+    accepted = ", ".join(PurePosixPath(n).suffix for n in names) or "—"
+    raise UploadRefused(
+        name=filename or "(không tên)",
+        detail=f"không nhận dạng tệp «{suffix or 'không đuôi'}» cho loại đã chọn.",
+        fix=f"gửi tệp {accepted}, hoặc một trong: {', '.join(OTHER_INPUTS)}.",
+    )
+
+
+def check_size(name: str, size: int, limit: int = MAX_UPLOAD) -> None:
+    if size > limit:
+        raise UploadRefused(
+            name=name,
+            detail=f"lớn quá giới hạn {limit // (1024 * 1024)} MB.",
+            fix="chia nhỏ tệp, hoặc lưu lại dạng .xlsx/.csv (nén tốt hơn).",
+        )
+
+
+def place_input(data_dir: Path, name: str, content: bytes) -> Placed:
+    """Check the folder as it would be with ``content`` as ``name``; write only if it passes."""
+    _inside(data_dir, data_dir / name)
+    with tempfile.TemporaryDirectory(prefix="vanban-web-") as work:
+        scratch = Path(work) / data_dir.name
+        shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(".*"))
+        for old in _replaced(scratch, name):
+            old.unlink()
+        (scratch / name).write_bytes(content)
+        try:
+            placed = _check(scratch, name, Path(work) / "ket-qua")
+        except InvalidData as error:
+            error.places = [cell_place(scratch, problem) for problem in error.problems]
+            raise
+        placed.places = [cell_place(scratch, problem) for problem in placed.problems]
+    _write(data_dir, name, content)
+    return placed
+
+
+def _check(scratch: Path, name: str, output: Path) -> Placed:
+    try:
+        checkup = check_folder(scratch)
+        if name == TEMPLATE_FILE:
+            build(scratch, output)  # a template is only known good once it has rendered
+        return Placed(name, checkup)
+    except InvalidData as error:
+        if any(problem.file == name for problem in error.problems):
+            raise
+        return Placed(name, None, list(error.problems))
+    except VanbanError as error:
+        about = getattr(error, "path", None) or getattr(error, "template", None)
+        if name == TEMPLATE_FILE or about is None or Path(about).name == name:
+            raise
+        return Placed(name, None, [Problem(Path(about).name, str(error))])
+    except Exception:  # a file the readers did not foresee: refuse it, keep the page working
+        LOG.exception("checking an uploaded %s failed", name)
+        raise UploadRefused(
+            name=name,
+            detail="không đọc được tệp này.",
+            fix="mở tệp bằng Excel (hoặc Notepad với tệp .toml) và lưu lại rồi gửi lại.",
+        ) from None
+
+
+def _replaced(folder: Path, name: str) -> list[Path]:
+    """Files that ``name`` replaces: itself, and any other unit table or per-person export."""
+    group = TABLE_NAMES + PERSON_NAMES if name in TABLE_NAMES + PERSON_NAMES else (name,)
+    return [folder / other for other in group if (folder / other).is_file()]
+
+
+def _write(data_dir: Path, name: str, content: bytes) -> None:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    write_atomic(data_dir / f".moi-{name}", content)
+    try:
+        for old in _replaced(data_dir, name):
+            aside = data_dir / SIDE_FOLDER / f"{stamp}-{old.name}"
+            aside.parent.mkdir(exist_ok=True)
+            old.rename(aside)
+        (data_dir / f".moi-{name}").rename(data_dir / name)
+    finally:
+        (data_dir / f".moi-{name}").unlink(missing_ok=True)
+
+
+def _inside(root: Path, path: Path) -> Path:
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()) or resolved == root.resolve():
+        raise UploadRefused(
+            name=path.name, detail="đường dẫn ra ngoài thư mục số liệu.", fix="đổi tên tệp."
+        )
+    return resolved
+
+
+@dataclass(frozen=True)
+class Returned:
+    saved: list[str]
+    skipped: list[str]
+
+
+def save_returned(folder: Path, files: list[tuple[str, bytes]]) -> Returned:
+    """Put returned forms (.xlsx, or .zip of them) into ``folder``, each under a safe name."""
+    saved, skipped = [], []
+    for filename, content in files:
+        for name, data in _members(filename, content):
+            if not name.lower().endswith(".xlsx"):
+                skipped.append(name)
+                continue
+            parts = [slug(part) for part in PurePosixPath(name.replace("\\", "/")).parts[-2:]]
+            parts[-1] = slug(PurePosixPath(name).stem) + ".xlsx"
+            target = _inside(folder, folder.joinpath(*parts))
+            write_atomic(target, data)
+            saved.append("/".join(parts))
+    return Returned(saved, skipped)
+
+
+def _members(filename: str, content: bytes) -> list[tuple[str, bytes]]:
+    if not filename.lower().endswith(".zip"):
+        return [(filename, content)]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+    except zipfile.BadZipFile:
+        raise UploadRefused(
+            name=filename, detail="không phải tệp .zip hợp lệ.", fix="nén lại rồi gửi lại."
+        ) from None
+    if len(infos) > MAX_MEMBERS or sum(info.file_size for info in infos) > MAX_UNPACKED:
+        raise UploadRefused(
+            name=filename,
+            detail=f"giải nén ra quá {MAX_UNPACKED // (1024 * 1024)} MB hoặc quá nhiều tệp.",
+            fix="gửi từng phần nhỏ hơn.",
+        )
+    members = []
+    for info in infos:
+        with archive.open(info) as stream:
+            data = stream.read(MAX_UPLOAD + 1)
+        check_size(info.filename, len(data))
+        members.append((info.filename, data))
+    return members
