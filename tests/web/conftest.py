@@ -1,0 +1,106 @@
+"""The web page served by uvicorn in a thread, driven by Debian's Chromium through Playwright.
+
+Never ``playwright install``: the browser is /usr/lib/chromium/chromium (apt: chromium).
+Screenshots of each page go to docs/web-*.png (shown in the README).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from generator.web import accounts
+from generator.web.app import create_app
+
+from ..conftest import ROOT, SHIPPED
+
+os.environ.setdefault("PLAYWRIGHT_BROWSERS_PATH", "/nonexistent")
+CHROMIUM = "/usr/lib/chromium/chromium"
+DOCS = ROOT / "docs"
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": args}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    viewport = {"width": 1280, "height": 900}
+    return {**browser_context_args, "locale": "vi-VN", "viewport": viewport, "accept_downloads": True}
+
+
+@dataclass
+class Site:
+    url: str
+    data: Path
+    output: Path
+
+    def csrf(self, html: str) -> str:
+        return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def serve(tmp_path) -> Iterator[Callable[..., Site]]:
+    """Start the page over a fresh copy of the shipped data: ``serve(login=False, users=...)``."""
+    servers = []
+
+    def start(*, login: bool = False, users: dict[str, str] | None = None, **limits) -> Site:
+        data, output = tmp_path / "data", tmp_path / "output"
+        if not data.exists():
+            shutil.copytree(SHIPPED, data / SHIPPED.name)
+        for name, role in (users or {}).items():
+            accounts.add_user(output, name, PASSWORD, role)
+        app = create_app(data, output, login=login, **limits)
+        port = _free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline, "the web server did not start"
+            time.sleep(0.05)
+        servers.append((server, thread))
+        return Site(f"http://127.0.0.1:{port}", data, output)
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(15)
+
+
+def snapshot(page, name: str) -> None:
+    """A screenshot of the whole page for the README: docs/web-<name>.png."""
+    page.screenshot(path=str(DOCS / f"web-{name}.png"), full_page=True)
+
+
+def log_in(page, site: Site, name: str) -> None:
+    page.goto(site.url + "/")
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(site.url + "/")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (to prove nothing was written)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
