@@ -10,8 +10,8 @@ from ..archive.build import build
 from ..archive.history import history
 from ..common.errors import InvalidData, UploadRefused
 from ..common.files import sha256
-from ..figures.checkup import check_folder
 from . import accounts, metaform, uploads
+from .cache import checked
 from .cells import cell_place
 from .app import page, period_dir, redirect, require, settings
 from .periods import list_periods
@@ -53,7 +53,7 @@ def _period(request: Request, name: str, extra: dict, status: int = 200):
     data_dir = period_dir(request, name)
     checkup, problems = None, []
     try:
-        checkup = check_folder(data_dir)
+        checkup = checked(data_dir)
     except InvalidData as error:
         problems = error.problems
     context = {

@@ -10,7 +10,6 @@ from pathlib import Path
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse
 
-from ..archive.diff import diff
 from ..archive.history import history
 from ..archive.versions import load_version
 from ..common.database import DATABASE_NAME
@@ -18,6 +17,7 @@ from ..common.errors import VanbanError, VersionProblem
 from ..common.files import sha256
 from ..inputs.reading import LABELS
 from . import accounts
+from .cache import compared
 from .app import page, period_dir, redirect, require, settings, version_dir
 from .periods import STATES, list_periods
 from .seams import issue_version, page_pictures, register_entries
@@ -138,7 +138,7 @@ def compare_page(request: Request, a: str = "", b: str = ""):
     context = {"choices": choices, "a": a, "b": b, "result": None, "pairs": []}
     if a and b:
         before, after = _side(request, a), _side(request, b)
-        context["result"] = diff(before, after)
+        context["result"] = compared(before, after)
         context["labels"] = LABELS
         if (before / "manifest.json").is_file() and (after / "manifest.json").is_file():
             context["pairs"] = _changed_pages(before, after)

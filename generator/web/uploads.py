@@ -162,8 +162,9 @@ def save_returned(folder: Path, files: list[tuple[str, bytes]]) -> Returned:
             if not name.lower().endswith(".xlsx"):
                 skipped.append(name)
                 continue
-            parts = [slug(part) for part in PurePosixPath(name.replace("\\", "/")).parts[-2:]]
-            parts[-1] = slug(PurePosixPath(name).stem) + ".xlsx"
+            path = PurePosixPath(name.replace("\\", "/"))
+            kept = [part for part in path.parts[:-1] if part not in ("/", ".", "..")][-1:]
+            parts = [slug(part) for part in kept] + [slug(path.stem) + ".xlsx"]
             target = _inside(folder, folder.joinpath(*parts))
             write_atomic(target, data)
             saved.append("/".join(parts))

@@ -59,33 +59,43 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def start_site(root: Path, *, login: bool = False, users=None, **limits) -> tuple[Site, Callable]:
+    """The page over ``root``/data (a copy of the shipped folder) and ``root``/output."""
+    data, output = root / "data", root / "output"
+    if not data.exists():
+        shutil.copytree(SHIPPED, data / SHIPPED.name)
+    for name, role in (users or {}).items():
+        accounts.add_user(output, name, PASSWORD, role)
+    app = create_app(data, output, login=login, **limits)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the web server did not start"
+        time.sleep(0.05)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(15)
+
+    return Site(f"http://127.0.0.1:{port}", data, output), stop
+
+
 @pytest.fixture
 def serve(tmp_path) -> Iterator[Callable[..., Site]]:
     """Start the page over a fresh copy of the shipped data: ``serve(login=False, users=...)``."""
-    servers = []
+    stops = []
 
-    def start(*, login: bool = False, users: dict[str, str] | None = None, **limits) -> Site:
-        data, output = tmp_path / "data", tmp_path / "output"
-        if not data.exists():
-            shutil.copytree(SHIPPED, data / SHIPPED.name)
-        for name, role in (users or {}).items():
-            accounts.add_user(output, name, PASSWORD, role)
-        app = create_app(data, output, login=login, **limits)
-        port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert time.monotonic() < deadline, "the web server did not start"
-            time.sleep(0.05)
-        servers.append((server, thread))
-        return Site(f"http://127.0.0.1:{port}", data, output)
+    def start(**options) -> Site:
+        site, stop = start_site(tmp_path, **options)
+        stops.append(stop)
+        return site
 
     yield start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(15)
+    for stop in stops:
+        stop()
 
 
 def snapshot(page, name: str) -> None:
