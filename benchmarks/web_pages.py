@@ -54,7 +54,9 @@ def main(rounds: int) -> None:
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
 
     start = time.perf_counter()
-    assert client.post(f"/ky/{PERIOD}/tao", data={"csrf": token}, follow_redirects=False).is_redirect
+    assert client.post(
+        f"/ky/{PERIOD}/tao", data={"csrf": token}, follow_redirects=False
+    ).is_redirect
     build_ms = (time.perf_counter() - start) * 1000
     (folder / "don-vi.csv").write_text(
         (folder / "don-vi.csv").read_text(encoding="utf-8-sig").replace(",2204,2,", ",2204,3,"),
@@ -69,10 +71,18 @@ def main(rounds: int) -> None:
 
     pages = [
         ("Các kỳ /", "/", lambda: list_periods(data, output)),
-        ("Kỳ (kiểm tra số liệu)", f"/ky/{PERIOD}", lambda: (check_folder(folder), history(folder, output))),
+        (
+            "Kỳ (kiểm tra số liệu)",
+            f"/ky/{PERIOD}",
+            lambda: (check_folder(folder), history(folder, output)),
+        ),
         ("Thông tin văn bản", f"/ky/{PERIOD}/thong-tin", lambda: None),
         ("Phiên bản v002", f"/ky/{PERIOD}/v002", lambda: history(folder, output)),
-        ("Các trang (đã vẽ)", f"/ky/{PERIOD}/v002/trang", lambda: page_pictures(load_version(version))),
+        (
+            "Các trang (đã vẽ)",
+            f"/ky/{PERIOD}/v002/trang",
+            lambda: page_pictures(load_version(version)),
+        ),
         (
             "So sánh v001 → v002",
             f"/so-sanh?a={PERIOD}/v001&b={PERIOD}/v002",

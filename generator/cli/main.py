@@ -311,8 +311,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-from . import tools  # noqa: E402,F401  (registers the tool commands on `cli`)
-from . import web  # noqa: E402,F401  (registers `vanban web` and `vanban user`)
+from . import tools, web  # noqa: E402,F401  (register the tool and web commands on `cli`)
 
 
 def main() -> None:

@@ -23,8 +23,12 @@ def is_local(host: str) -> bool:
 
 
 @cli.command("web")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ nghe (0.0.0.0: cả mạng).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Cổng.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Địa chỉ nghe (0.0.0.0: cả mạng)."
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Cổng."
+)
 @click.option(
     "--data",
     "data_root",

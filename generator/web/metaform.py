@@ -50,7 +50,9 @@ class FormField:
         return "f-" + self.key.replace(".", "-")
 
 
-def form_fields(data_dir: Path, typed: dict[str, str] | None = None, problems=()) -> list[FormField]:
+def form_fields(
+    data_dir: Path, typed: dict[str, str] | None = None, problems=()
+) -> list[FormField]:
     """The form's fields with the file's values (or what was typed) and their problems."""
     document = _document(data_dir)
     by_key = {p.key: str(p) for p in problems if p.key}
@@ -59,7 +61,9 @@ def form_fields(data_dir: Path, typed: dict[str, str] | None = None, problems=()
         value = typed[field.key] if typed is not None else _shown(_get(document, field), field)
         label = LABELS.get(field.key, field.key)
         fields.append(
-            FormField(field.key, label, field.kind, field.required, value, by_key.get(field.key, ""))
+            FormField(
+                field.key, label, field.kind, field.required, value, by_key.get(field.key, "")
+            )
         )
     return fields
 
@@ -133,7 +137,9 @@ def _parsed(field: Field, text: str):
             return datetime.fromisoformat(text).replace(second=0, microsecond=0), None
         except ValueError:
             fix = "chọn ngày và giờ, ví dụ 2023-06-23 11:30."
-            return None, Problem(METADATA_FILE, f"«{text}» không phải ngày giờ.", fix, key=field.key)
+            return None, Problem(
+                METADATA_FILE, f"«{text}» không phải ngày giờ.", fix, key=field.key
+            )
     return text, None
 
 

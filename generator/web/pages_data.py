@@ -11,9 +11,9 @@ from ..archive.history import history
 from ..common.errors import InvalidData, UploadRefused
 from ..common.files import sha256
 from . import accounts, metaform, uploads
+from .app import page, period_dir, redirect, require, settings
 from .cache import checked
 from .cells import cell_place
-from .app import page, period_dir, redirect, require, settings
 from .periods import list_periods
 from .seams import new_period
 
@@ -25,7 +25,9 @@ _NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 def periods_page(request: Request):
     require(request, "read")
     config = settings(request)
-    return page(request, "periods.html", {"periods": list_periods(config.data_root, config.output_root)})
+    return page(
+        request, "periods.html", {"periods": list_periods(config.data_root, config.output_root)}
+    )
 
 
 @router.post("/ky-moi")
@@ -85,7 +87,9 @@ async def upload(request: Request, name: str):
         placed = uploads.place_input(data_dir, target, content)
     except InvalidData as error:
         places = getattr(error, "places", None) or [""] * len(error.problems)
-        refused = [{"place": pl, "problem": p} for pl, p in zip(places, error.problems, strict=True)]
+        refused = [
+            {"place": pl, "problem": p} for pl, p in zip(places, error.problems, strict=True)
+        ]
         extra = {"refused": refused, "refused_file": sent.filename}
         return _period(request, name, extra, status=422)
     accounts.audit(settings(request).output_root, current, "tải lên", f"{name}/{target}",

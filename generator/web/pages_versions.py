@@ -17,8 +17,8 @@ from ..common.errors import VanbanError, VersionProblem
 from ..common.files import sha256
 from ..inputs.reading import LABELS
 from . import accounts
-from .cache import compared
 from .app import page, period_dir, redirect, require, settings, version_dir
+from .cache import compared
 from .periods import STATES, list_periods
 from .seams import issue_version, page_pictures, register_entries
 

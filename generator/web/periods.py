@@ -45,5 +45,7 @@ def list_periods(data_root: Path, output_root: Path) -> list[Period]:
         if table is None and not (folder / METADATA_FILE).is_file():
             continue
         history = versions(output_root / folder.name)
-        found.append(Period(folder.name, period_kind(folder), table, history[-1] if history else None))
+        found.append(
+            Period(folder.name, period_kind(folder), table, history[-1] if history else None)
+        )
     return found

@@ -40,7 +40,12 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     viewport = {"width": 1280, "height": 900}
-    return {**browser_context_args, "locale": "vi-VN", "viewport": viewport, "accept_downloads": True}
+    return {
+        **browser_context_args,
+        "locale": "vi-VN",
+        "viewport": viewport,
+        "accept_downloads": True,
+    }
 
 
 @dataclass
@@ -113,4 +118,6 @@ def log_in(page, site: Site, name: str) -> None:
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes (to prove nothing was written)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }

@@ -68,7 +68,9 @@ def test_a_clerk_fixes_a_cell_builds_compares_and_issues(serve, page):
 
     # The fix is taken: the folder now reads the .xlsx and its figures.
     _upload(page, "so-lieu.xlsx", _table_xlsx(site, 5))
-    expect(page.get_by_role("status").first).to_contain_text("Đã nhận «so-lieu.xlsx» thành don-vi.xlsx")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Đã nhận «so-lieu.xlsx» thành don-vi.xlsx"
+    )
     expect(page.locator("ul.figures")).to_contain_text("3.945")
     assert (site.data / PERIOD / "don-vi.xlsx").is_file()
     assert not (site.data / PERIOD / "don-vi.csv").exists()  # kept aside in .da-thay/
