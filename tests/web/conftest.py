@@ -73,7 +73,10 @@ def start_site(root: Path, *, login: bool = False, users=None, **limits) -> tupl
         accounts.add_user(output, name, PASSWORD, role)
     app = create_app(data, output, login=login, **limits)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

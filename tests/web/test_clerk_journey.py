@@ -10,6 +10,8 @@ import docx
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from generator.web.accounts import audit_log
+
 from .conftest import snapshot, tree
 
 PERIOD = "2023-06-23"
@@ -73,7 +75,9 @@ def test_a_clerk_fixes_a_cell_builds_compares_and_issues(serve, page):
     )
     expect(page.locator("ul.figures")).to_contain_text("3.945")
     assert (site.data / PERIOD / "don-vi.xlsx").is_file()
-    assert not (site.data / PERIOD / "don-vi.csv").exists()  # kept aside in .da-thay/
+    assert not (site.data / PERIOD / "don-vi.csv").exists()
+    kept = list((site.data / PERIOD / ".da-thay").glob("*-don-vi.csv"))
+    assert [k.read_bytes() for k in kept] == [before[f"{PERIOD}/don-vi.csv"]]
     snapshot(page, "ky")
 
     page.get_by_role("button", name="Tạo dự thảo").click()
@@ -139,3 +143,4 @@ def test_the_information_form_writes_the_toml_and_keeps_its_comments(serve, page
     assert "han_bao_cao = 2023-07-05T17:00:00             # hạn các đơn vị gửi báo cáo" in saved
     changed = [line for line in saved.splitlines() if line not in original.splitlines()]
     assert len(changed) == 2, changed
+    assert audit_log(site.output)[0]["action"] == "sửa thông tin"

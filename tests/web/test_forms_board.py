@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from generator.forms.making import FIRST_ROW, FORMS_FOLDER
 from generator.inputs.synth import write_synthetic
+from generator.web.accounts import audit_log
 
 from ..conftest import SHIPPED
 from .conftest import snapshot
@@ -77,3 +78,5 @@ def test_forms_three_returned_one_wrong_board_and_report(serve, page, tmp_path):
     waiting.value.save_as(tmp_path / "tong-hop.xlsx")
     sheet = load_workbook(tmp_path / "tong-hop.xlsx")["Theo đơn vị"]
     assert sum(row[4] for row in sheet.iter_rows(min_row=2, values_only=True)) == valid
+    actions = {entry["action"] for entry in audit_log(site.output)}
+    assert {"làm mẫu báo cáo", "nhận báo cáo", "lập báo cáo tổng hợp", "tải về"} <= actions

@@ -55,6 +55,10 @@ def test_a_second_clerk_issuing_the_same_number_is_refused(serve, browser):
     snapshot(two, "ban-hanh-bi-tu-choi")
     assert [v.name for v in versions(site.output / OTHER)] == ["v001"]
 
+    one.goto(site.url + "/")
+    expect(one.get_by_role("row", name=PERIOD)).to_contain_text("đã ban hành")
+    expect(one.get_by_role("row", name=OTHER)).to_contain_text("dự thảo")
+
     # Asking again shows the holder in the register before anything is confirmed.
     _open_issue(two, site, OTHER, "7")
     expect(two.locator("table.register tr.taken")).to_contain_text(f"{PERIOD}/v002")
@@ -94,19 +98,24 @@ def test_two_browsers_issuing_at_once_never_get_the_same_number(serve):
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [303, 409]
+    periods = clients[0][0].get(f"/so-sanh?a={PERIOD}&b={OTHER}")
+    assert "Không có số liệu nào của đơn vị nào thay đổi." in periods.text
     issued = [v for p in (PERIOD, OTHER) for v in versions(site.output / p) if v.issued]
     assert [v.manifest["so"] for v in issued] == [9]
 
 
 def test_a_leader_reads_but_cannot_build_or_issue(serve, page):
     site = serve(login=True, users=USERS)
-    build(site.data / PERIOD, site.output)
+    build(site.data / PERIOD, site.output, pdf=True)
     log_in(page, site, "ld")
     page.goto(f"{site.url}/ky/{PERIOD}")
     expect(page.get_by_role("button", name="Tạo dự thảo")).to_have_count(0)
     expect(page.get_by_text("Tài khoản của bạn chỉ được xem.")).to_be_visible()
     page.goto(f"{site.url}/ky/{PERIOD}/v001")
     expect(page.get_by_label("Số văn bản")).to_have_count(0)
+    pdf = page.get_by_role("link", name=f"thong-bao-{PERIOD}-du-thao.pdf")
+    answer = page.request.get(site.url + pdf.get_attribute("href"))
+    assert answer.ok and answer.body().startswith(b"%PDF")
     token = page.locator('input[name="csrf"]').first.get_attribute("value")
     built = page.request.post(f"{site.url}/ky/{PERIOD}/tao", form={"csrf": token})
     assert built.status == 403 and "không được làm việc này" in built.text()
@@ -142,3 +151,16 @@ def test_login_refuses_a_wrong_password_and_logging_out_ends_the_session(serve, 
     page.get_by_role("button", name="Đăng xuất").click()
     page.goto(site.url + f"/ky/{PERIOD}")
     expect(page).to_have_url(f"{site.url}/dang-nhap?tiep=/ky/{PERIOD}")
+
+
+def test_a_session_ends_when_it_expires(tmp_path):
+    from contextlib import closing
+
+    from generator.web import accounts
+
+    accounts.add_user(tmp_path, "vt", PASSWORD, "van-thu")
+    session = accounts.log_in(tmp_path, "vt", PASSWORD)
+    assert accounts.find_session(tmp_path, session.token) is not None
+    with closing(accounts.open_database(tmp_path)) as connection:
+        connection.execute("UPDATE web_sessions SET expires = '2000-01-01T00:00:00+00:00'")
+    assert accounts.find_session(tmp_path, session.token) is None

@@ -178,3 +178,16 @@ def test_user_add_hashes_the_password_and_web_refuses_a_network_without_accounts
         input="mat-khau-khac\nmat-khau-khac\n",
     )  # fmt: skip
     assert again.exit_code == 1 and "đã có" in again.stderr
+    short = runner.invoke(
+        cli, ["user", "add", "ngan", "--vai-tro", "lanh-dao", "-o", str(out)], input="1234\n1234\n"
+    )
+    assert short.exit_code == 1 and "mật khẩu quá ngắn" in short.stderr
+
+
+def test_the_page_is_local_without_login_only_on_a_loopback_address():
+    from generator.cli.web import is_local
+
+    assert all(is_local(h) for h in ("127.0.0.1", "::1", "localhost", "127.0.0.2"))
+    assert not any(is_local(h) for h in ("0.0.0.0", "192.168.1.10", "::", "so-gddt.local"))
+    usage = CliRunner().invoke(cli, ["web", "--help"]).output
+    assert "127.0.0.1" in usage and "8000" in usage
