@@ -138,6 +138,7 @@ def local_session(output_root: Path) -> Session:
 def _new_session(connection: sqlite3.Connection, user: User) -> Session:
     session = Session(secrets.token_urlsafe(32), user, secrets.token_urlsafe(32))
     expires = (_now() + timedelta(hours=SESSION_HOURS)).isoformat()
+    connection.execute("DELETE FROM web_sessions WHERE expires <= ?", (_now().isoformat(),))
     connection.execute(
         "INSERT INTO web_sessions VALUES (?, ?, ?, ?)",
         (session.token, user.name, session.csrf, expires),

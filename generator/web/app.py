@@ -79,7 +79,8 @@ async def _sessions(request: Request, call_next):
     token = request.cookies.get(SESSION_COOKIE)
     session = accounts.find_session(config.output_root, token)
     fresh = None
-    if session is None and not config.login:
+    static = request.url.path.startswith("/static/")
+    if session is None and not config.login and not static:
         session = fresh = accounts.local_session(config.output_root)
     request.state.session = session
     if session is None and not request.url.path.startswith(PUBLIC):
@@ -96,7 +97,7 @@ _NEED_LOGIN = "Phiên làm việc đã hết. Đăng nhập lại rồi làm l�
 
 
 def set_session_cookie(response: Response, token: str) -> None:
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", path="/")
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", path="/")
 
 
 async def _csrf_guard(request: Request) -> None:

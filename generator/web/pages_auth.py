@@ -18,7 +18,7 @@ def login_form(request: Request, tiep: str = "/"):
         return redirect(request, "/")
     token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
     response = page(request, "login.html", {"next": _local(tiep), "csrf": token})
-    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", path="/")
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="lax", path="/")
     return response
 
 

@@ -82,9 +82,8 @@ def place_input(data_dir: Path, name: str, content: bytes) -> Placed:
     _inside(data_dir, data_dir / name)
     with tempfile.TemporaryDirectory(prefix="vanban-web-") as work:
         scratch = Path(work) / data_dir.name
-        shutil.copytree(data_dir, scratch, ignore=shutil.ignore_patterns(".*"))
-        for old in _replaced(scratch, name):
-            old.unlink()
+        replaced = {path.name for path in _replaced(data_dir, name)}
+        shutil.copytree(data_dir, scratch, ignore=lambda _, names: _skipped(names, replaced))
         (scratch / name).write_bytes(content)
         try:
             placed = _check(scratch, name, Path(work) / "ket-qua")
@@ -118,6 +117,11 @@ def _check(scratch: Path, name: str, output: Path) -> Placed:
             detail="không đọc được tệp này.",
             fix="mở tệp bằng Excel (hoặc Notepad với tệp .toml) và lưu lại rồi gửi lại.",
         ) from None
+
+
+def _skipped(names: list[str], replaced: set[str]) -> set[str]:
+    """Hidden files and those the upload replaces are not copied into the scratch folder."""
+    return {name for name in names if name.startswith(".") or name in replaced}
 
 
 def _replaced(folder: Path, name: str) -> list[Path]:
