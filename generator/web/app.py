@@ -83,6 +83,9 @@ async def _sessions(request: Request, call_next):
     if session is None and not config.login and not static:
         session = fresh = accounts.local_session(config.output_root)
     request.state.session = session
+    too_big = _too_big(request, config.max_upload)
+    if too_big:
+        return page(request, "error.html", {"message": too_big}, status=413)
     if session is None and not request.url.path.startswith(PUBLIC):
         if request.method == "GET":
             return RedirectResponse(f"/dang-nhap?tiep={request.url.path}", status_code=303)
@@ -94,6 +97,22 @@ async def _sessions(request: Request, call_next):
 
 
 _NEED_LOGIN = "Phiên làm việc đã hết. Đăng nhập lại rồi làm lại thao tác."
+REQUEST_MARGIN = 1024 * 1024  # form fields and multipart framing around the files
+
+
+def _too_big(request: Request, limit: int) -> str | None:
+    """Why a request body is refused before it is read (its declared size), or None."""
+    if request.method != "POST":
+        return None
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():
+        return "Yêu cầu không ghi kích thước. Gửi lại bằng biểu mẫu trên trang."
+    if int(declared) > limit + REQUEST_MARGIN:
+        return (
+            f"Tệp gửi lên lớn quá giới hạn {limit // (1024 * 1024)} MB, chưa nhận gì. "
+            "Cách sửa: chia nhỏ tệp, hoặc lưu lại dạng .xlsx/.csv (nén tốt hơn)."
+        )
+    return None
 
 
 def set_session_cookie(response: Response, token: str) -> None:

@@ -191,3 +191,48 @@ def test_the_page_is_local_without_login_only_on_a_loopback_address():
     assert not any(is_local(h) for h in ("0.0.0.0", "192.168.1.10", "::", "so-gddt.local"))
     usage = CliRunner().invoke(cli, ["web", "--help"]).output
     assert "127.0.0.1" in usage and "8000" in usage
+
+
+def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(serve):
+    site = serve(max_upload=1000)
+    client, token = _client(site)
+    before = tree(site.data)
+    answer = client.post(
+        f"/ky/{PERIOD}/tai-len",
+        data={"csrf": token, "loai": "don-vi"},
+        files={"tep": ("don-vi.csv", b"x" * 3_000_000)},
+    )
+    assert answer.status_code == 413 and "lớn quá giới hạn" in answer.text
+    assert tree(site.data) == before
+
+
+def test_vanban_web_serves_the_page(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import _free_port
+
+    port = _free_port()
+    (tmp_path / "data").mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, "-m", "generator", "web", "--port", str(port), "--data",
+               str(tmp_path / "data"), "-o", str(tmp_path / "output")]  # fmt: skip
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert "Trang vanban: http://localhost:" in server.stdout.readline()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "vanban web did not answer"
+                time.sleep(0.2)
+        assert answer.status_code == 200
+        assert "Chưa có kỳ nào trong thư mục số liệu." in answer.text
+        assert "vanban_phien" in answer.headers["set-cookie"]
+    finally:
+        server.terminate()
+        server.wait(15)
