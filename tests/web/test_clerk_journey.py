@@ -144,3 +144,25 @@ def test_the_information_form_writes_the_toml_and_keeps_its_comments(serve, page
     changed = [line for line in saved.splitlines() if line not in original.splitlines()]
     assert len(changed) == 2, changed
     assert audit_log(site.output)[0]["action"] == "sửa thông tin"
+
+
+def _tab_to(page, text: str, limit: int = 60) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement && document.activeElement.innerText")
+        if focused and focused.strip() == text:
+            return
+    raise AssertionError(f"«{text}» cannot be reached with Tab")
+
+
+def test_the_keyboard_alone_reaches_a_period_and_builds(serve, page):
+    site = serve()
+    page.goto(site.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText") == "Bỏ qua thanh điều hướng"
+    _tab_to(page, PERIOD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site.url}/ky/{PERIOD}")
+    _tab_to(page, "Tạo dự thảo")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site.url}/ky/{PERIOD}/v001")
