@@ -4,13 +4,12 @@ A replaced input is checked exactly as ``vanban validate`` (or, for a template, 
 would check the data folder with it; when the new file itself has problems nothing is written
 and the page shows the same messages. Only names the data folder uses are ever written, and
 only inside the data folder (resolved paths are compared). A file it replaces is kept aside in
-``.da-thay/``.
+``.da-thay/``. The check runs in a child process with memory and time limits (``isolated``).
 """
 
 from __future__ import annotations
 
 import io
-import logging
 import shutil
 import tempfile
 import zipfile
@@ -21,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from ..archive.build import build
 from ..common.errors import InvalidData, Problem, UploadRefused, VanbanError
 from ..common.files import write_atomic
-from ..figures.checkup import Checkup, check_folder
+from ..figures.checkup import check_folder
 from ..figures.tieout import TIEOUT_FILE
 from ..forms.making import slug
 from ..inputs.persons import PERSON_NAMES
@@ -29,9 +28,9 @@ from ..inputs.reading import TABLE_NAMES
 from ..kinds.appendices import APPENDIX_FILE
 from ..kinds.metadata import METADATA_FILE
 from ..kinds.templates import TEMPLATE_FILE
+from . import isolated
 from .cells import cell_place
 
-LOG = logging.getLogger("vanban.web")
 MAX_UPLOAD = 100 * 1024 * 1024  # bytes per file (a 565,000-person CSV is about 76 MB)
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes, all members of a zip of returned forms together
 MAX_MEMBERS = 5000
@@ -45,9 +44,9 @@ class Placed:
     """An input put into the data folder, and what the folder's check says now."""
 
     name: str
-    checkup: Checkup | None
     problems: list[Problem] = field(default_factory=list)  # in other files of the folder
     places: list[str] = field(default_factory=list)  # where each problem is («Sheet1!E12»)
+    refused: bool = False  # the problems are in the new file itself: nothing is written
 
 
 def target_name(filename: str, kind: str) -> str:
@@ -85,38 +84,31 @@ def place_input(data_dir: Path, name: str, content: bytes) -> Placed:
         replaced = {path.name for path in _replaced(data_dir, name)}
         shutil.copytree(data_dir, scratch, ignore=lambda _, names: _skipped(names, replaced))
         (scratch / name).write_bytes(content)
-        try:
-            placed = _check(scratch, name, Path(work) / "ket-qua")
-        except InvalidData as error:
-            error.places = [cell_place(scratch, problem) for problem in error.problems]
-            raise
-        placed.places = [cell_place(scratch, problem) for problem in placed.problems]
+        placed = isolated.run(name, _check, scratch, name, Path(work) / "ket-qua")
+    if placed.refused:
+        error = InvalidData(placed.problems)
+        error.places = placed.places
+        raise error
     _write(data_dir, name, content)
     return placed
 
 
 def _check(scratch: Path, name: str, output: Path) -> Placed:
+    """Runs in the limited child: what the folder's check says with the new file."""
     try:
-        checkup = check_folder(scratch)
+        check_folder(scratch)
         if name == TEMPLATE_FILE:
             build(scratch, output)  # a template is only known good once it has rendered
-        return Placed(name, checkup)
+        return Placed(name)
     except InvalidData as error:
-        if any(problem.file == name for problem in error.problems):
-            raise
-        return Placed(name, None, list(error.problems))
+        places = [cell_place(scratch, problem) for problem in error.problems]
+        refused = any(problem.file == name for problem in error.problems)
+        return Placed(name, list(error.problems), places, refused)
     except VanbanError as error:
         about = getattr(error, "path", None) or getattr(error, "template", None)
         if name == TEMPLATE_FILE or about is None or Path(about).name == name:
             raise
-        return Placed(name, None, [Problem(Path(about).name, str(error))])
-    except Exception:  # a file the readers did not foresee: refuse it, keep the page working
-        LOG.exception("checking an uploaded %s failed", name)
-        raise UploadRefused(
-            name=name,
-            detail="không đọc được tệp này.",
-            fix="mở tệp bằng Excel (hoặc Notepad với tệp .toml) và lưu lại rồi gửi lại.",
-        ) from None
+        return Placed(name, [Problem(Path(about).name, str(error))])
 
 
 def _skipped(names: list[str], replaced: set[str]) -> set[str]:
