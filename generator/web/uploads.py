@@ -22,6 +22,7 @@ from ..common.errors import InvalidData, Problem, UploadRefused, VanbanError
 from ..common.files import write_atomic
 from ..figures.checkup import check_folder
 from ..figures.tieout import TIEOUT_FILE
+from ..forms.collect import _read_form as read_form  # the reader collect uses
 from ..forms.making import slug
 from ..inputs.persons import PERSON_NAMES
 from ..inputs.reading import TABLE_NAMES
@@ -148,11 +149,16 @@ def _inside(root: Path, path: Path) -> Path:
 class Returned:
     saved: list[str]
     skipped: list[str]
+    refused: list[str] = field(default_factory=list)  # one message per unreadable form
 
 
 def save_returned(folder: Path, files: list[tuple[str, bytes]]) -> Returned:
-    """Put returned forms (.xlsx, or .zip of them) into ``folder``, each under a safe name."""
-    saved, skipped = [], []
+    """Put returned forms (.xlsx, or .zip of them) into ``folder``, each under a safe name.
+
+    Each form is first read as ``collect`` reads it, in a limited child process: a form that
+    cannot be read (damaged, a zip bomb) is refused with a message and never stored.
+    """
+    skipped, candidates = [], []
     for filename, content in files:
         for name, data in _members(filename, content):
             if not name.lower().endswith(".xlsx"):
@@ -161,10 +167,48 @@ def save_returned(folder: Path, files: list[tuple[str, bytes]]) -> Returned:
             path = PurePosixPath(name.replace("\\", "/"))
             kept = [part for part in path.parts[:-1] if part not in ("/", ".", "..")][-1:]
             parts = [slug(part) for part in kept] + [slug(path.stem) + ".xlsx"]
-            target = _inside(folder, folder.joinpath(*parts))
-            write_atomic(target, data)
-            saved.append("/".join(parts))
-    return Returned(saved, skipped)
+            candidates.append((name, "/".join(parts), data))
+    problems = _unreadable(candidates)
+    saved, refused = [], []
+    for (name, relative, data), problem in zip(candidates, problems, strict=True):
+        if problem:
+            refused.append(f"«{name}»: {problem}")
+            continue
+        write_atomic(_inside(folder, folder / relative), data)
+        saved.append(relative)
+    return Returned(saved, skipped, refused)
+
+
+def _unreadable(candidates: list[tuple[str, str, bytes]]) -> list[str | None]:
+    """Why each form cannot be read (None when it can): all in one child, or one by one."""
+    with tempfile.TemporaryDirectory(prefix="vanban-web-") as work:
+        paths = []
+        for index, (_, _, data) in enumerate(candidates):
+            paths.append(Path(work) / f"{index}.xlsx")
+            paths[-1].write_bytes(data)
+        try:
+            return isolated.run("các báo cáo gửi về", _read_forms, paths)
+        except UploadRefused:
+            pass
+        found: list[str | None] = []
+        for (name, _, _), path in zip(candidates, paths, strict=True):
+            try:
+                found += isolated.run(name, _read_forms, [path])
+            except UploadRefused as error:
+                found.append(str(error))
+        return found
+
+
+def _read_forms(paths: list[Path]) -> list[str | None]:
+    """Runs in the limited child: each form read as ``collect`` reads it."""
+    found: list[str | None] = []
+    for path in paths:
+        try:
+            read_form(path)
+            found.append(None)
+        except Exception as error:  # a damaged file: the clerk gets the reason, not a crash
+            found.append(f"không đọc được tệp .xlsx này ({type(error).__name__}).")
+    return found
 
 
 def _members(filename: str, content: bytes) -> list[tuple[str, bytes]]:

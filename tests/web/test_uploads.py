@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
+from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from generator.cli.main import cli
@@ -141,14 +142,21 @@ def test_returned_forms_in_a_zip_stay_inside_and_a_bomb_is_refused(serve):
     site = serve()
     folder = site.output / PERIOD / "bao-cao-da-nop"
     folder.mkdir(parents=True)
+    form = io.BytesIO()
+    Workbook().save(form)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as bundle:
-        bundle.writestr("../../../thoat.xlsx", b"PK")
-        bundle.writestr("Phòng GDĐT A/Trường B.xlsx", b"PK")
+        bundle.writestr("../../../thoat.xlsx", form.getvalue())
+        bundle.writestr("Phòng GDĐT A/Trường B.xlsx", form.getvalue())
+        bundle.writestr("Trường C.xlsx", b"PK not a workbook")
         bundle.writestr("ghi-chu.txt", b"x")
     saved = save_returned(folder, [("tra-ve.zip", buffer.getvalue())])
     assert sorted(saved.saved) == ["phong-gddt-a/truong-b.xlsx", "thoat.xlsx"]
     assert saved.skipped == ["ghi-chu.txt"]
+    assert (
+        len(saved.refused) == 1 and "«Trường C.xlsx»: không đọc được tệp .xlsx" in saved.refused[0]
+    )
+    assert not (folder / "truong-c.xlsx").exists()
     assert not list(site.output.parent.glob("thoat*"))
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as bundle:
