@@ -193,9 +193,18 @@ def redirect(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
+def readable(request: Request, message: str) -> str:
+    """A library message with the server's folders shown as the clerk knows them (output/…)."""
+    config = settings(request)
+    for root in (config.output_root, config.data_root):
+        for shown in {str(root.resolve()), str(root.absolute())}:
+            message = message.replace(shown + "/", root.name + "/")
+    return message
+
+
 async def _library_error(request: Request, error: VanbanError) -> HTMLResponse:
     status = 409 if isinstance(error, VersionProblem) else 422
-    return page(request, "error.html", {"message": str(error)}, status=status)
+    return page(request, "error.html", {"message": readable(request, str(error))}, status=status)
 
 
 async def _http_error(request: Request, error: HTTPException) -> HTMLResponse:

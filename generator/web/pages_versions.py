@@ -17,7 +17,7 @@ from ..common.errors import VanbanError, VersionProblem
 from ..common.files import sha256
 from ..inputs.reading import LABELS
 from . import accounts
-from .app import page, period_dir, redirect, require, settings, version_dir
+from .app import page, period_dir, readable, redirect, require, settings, version_dir
 from .cache import compared
 from .periods import STATES, list_periods
 from .seams import issue_version, page_pictures, register_entries
@@ -102,7 +102,7 @@ def issue_action(
     try:
         result = issue_version(found.path, number, issued_on)
     except VanbanError as error:
-        context["refused"] = str(error)
+        context["refused"] = readable(request, str(error))
         return page(request, "issue_confirm.html", context, status=409)
     accounts.audit(settings(request).output_root, current, "ban hành",
                    f"{name}/{result.version.name} số {number:02d}/{symbol}",

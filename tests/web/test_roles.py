@@ -52,6 +52,8 @@ def test_a_second_clerk_issuing_the_same_number_is_refused(serve, browser):
     two.get_by_role("button", name="Xác nhận ban hành số 07/TB-SGDĐT").click()
     expect(two.get_by_role("alert").first).to_contain_text("đã dùng cho")
     expect(two.get_by_role("alert").first).to_contain_text(f"{PERIOD}/v002")
+    expect(two.get_by_role("alert").first).to_contain_text(f"output/{PERIOD}/v002")
+    expect(two.get_by_role("alert").first).not_to_contain_text(str(site.output))
     snapshot(two, "ban-hanh-bi-tu-choi")
     assert [v.name for v in versions(site.output / OTHER)] == ["v001"]
 
