@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from generator.archive.build import build
 from generator.archive.versions import versions
+from generator.web.accounts import audit_log
 
 from .conftest import PASSWORD, log_in, snapshot
 
@@ -56,6 +57,10 @@ def test_a_second_clerk_issuing_the_same_number_is_refused(serve, browser):
     expect(two.get_by_role("alert").first).not_to_contain_text(str(site.output))
     snapshot(two, "ban-hanh-bi-tu-choi")
     assert [v.name for v in versions(site.output / OTHER)] == ["v001"]
+    issued = [e for e in audit_log(site.output) if e["action"] == "ban hành"]
+    assert [(e["user"], e["target"]) for e in issued] == [("vt1", f"{PERIOD}/v002 số 07/TB-SGDĐT")]
+    built = {e["target"]: e["user"] for e in audit_log(site.output) if e["action"] == "tạo dự thảo"}
+    assert built == {f"{PERIOD}/v001": "cv", f"{OTHER}/v001": "cv"}
 
     one.goto(site.url + "/")
     expect(one.get_by_role("row", name=PERIOD)).to_contain_text("đã ban hành")
