@@ -43,7 +43,9 @@ def _signature_page(pages: list[str]) -> str:
 def _body_lines(page: str) -> list[str]:
     """Lines of the page above «Nơi nhận:» (the page number and «DỰ THẢO» left out)."""
     above = page.split("Nơi nhận:")[0].splitlines()
-    return [ln.strip() for ln in above if ln.strip() and not re.fullmatch(r"\d+|DỰ THẢO", ln.strip())]
+    return [
+        ln.strip() for ln in above if ln.strip() and not re.fullmatch(r"\d+|DỰ THẢO", ln.strip())
+    ]
 
 
 def _template_with_body(target, extra: int) -> None:

@@ -252,7 +252,7 @@ def set_app_properties(document, application: str = "vanban") -> None:
         f"<Application>{escape(application)}</Application><DocSecurity>0</DocSecurity>"
         "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
         "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode("utf-8")
+    ).encode()
     for part in document.part.package.iter_parts():
         if part.partname == "/docProps/app.xml":
             part._blob = xml
