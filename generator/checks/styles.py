@@ -1,0 +1,171 @@
+"""Formatting as Word resolves it: direct formatting, character style, paragraph style (with
+their ``basedOn`` chains), the table's style, then the document defaults.
+
+Only what the NĐ30 rules look at is resolved: the fonts of the ascii and hAnsi slots
+(Vietnamese letters are drawn from hAnsi), size, bold, italic, alignment, first-line indent
+and keep-with-next. Theme fonts are looked up in the document's theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_OFF = ("0", "false", "off")
+_FONT_SLOTS = ("ascii", "hAnsi")
+THEME_UNKNOWN = "?theme"
+
+
+def _on(element) -> bool:
+    return element.get(qn("w:val"), "true") not in _OFF
+
+
+class StyleSheet:
+    """The styles part and the theme's fonts of one document."""
+
+    def __init__(self, styles: etree._Element | None, theme: etree._Element | None) -> None:
+        self.styles: dict[str, etree._Element] = {}
+        self.default_paragraph: str | None = None
+        self.default_character: str | None = None
+        self.default_table: str | None = None
+        self.run_defaults = self.paragraph_defaults = None
+        if styles is not None:
+            self._read(styles)
+        self.theme_fonts = _theme_fonts(theme)
+
+    def _read(self, styles: etree._Element) -> None:
+        for style in styles.iter(qn("w:style")):
+            style_id = style.get(qn("w:styleId"))
+            self.styles[style_id] = style
+            if style.get(qn("w:default")) in ("1", "true", "on"):
+                kind = style.get(qn("w:type"))
+                if kind == "paragraph":
+                    self.default_paragraph = style_id
+                elif kind == "character":
+                    self.default_character = style_id
+                elif kind == "table":
+                    self.default_table = style_id
+        defaults = styles.find(qn("w:docDefaults"))
+        if defaults is not None:
+            self.run_defaults = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+            self.paragraph_defaults = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+
+    def _chain(self, style_id: str | None) -> Iterator[etree._Element]:
+        seen: set[str] = set()
+        while style_id and style_id in self.styles and style_id not in seen:
+            seen.add(style_id)
+            style = self.styles[style_id]
+            yield style
+            based = style.find(qn("w:basedOn"))
+            style_id = None if based is None else based.get(qn("w:val"))
+
+    def _run_levels(self, run, paragraph, table_style: str | None) -> Iterator:
+        """The rPr elements that may set a run's property, strongest first."""
+        yield run.find(qn("w:rPr"))
+        rpr = run.find(qn("w:rPr"))
+        char_style = None
+        if rpr is not None and rpr.find(qn("w:rStyle")) is not None:
+            char_style = rpr.find(qn("w:rStyle")).get(qn("w:val"))
+        for style in self._chain(char_style or self.default_character):
+            yield style.find(qn("w:rPr"))
+        for style in self._chain(self.paragraph_style(paragraph)):
+            yield style.find(qn("w:rPr"))
+        for style in self._chain(table_style):
+            yield style.find(qn("w:rPr"))
+        yield self.run_defaults
+
+    def _paragraph_levels(self, paragraph, table_style: str | None) -> Iterator:
+        yield paragraph.find(qn("w:pPr"))
+        for style in self._chain(self.paragraph_style(paragraph)):
+            yield style.find(qn("w:pPr"))
+        for style in self._chain(table_style):
+            yield style.find(qn("w:pPr"))
+        yield self.paragraph_defaults
+
+    def paragraph_style(self, paragraph) -> str | None:
+        ppr = paragraph.find(qn("w:pPr"))
+        named = None if ppr is None else ppr.find(qn("w:pStyle"))
+        return self.default_paragraph if named is None else named.get(qn("w:val"))
+
+    # --- run properties ---------------------------------------------------------------
+
+    def fonts(self, run, paragraph, table_style: str | None = None) -> dict[str, str | None]:
+        """The font of each of the ascii and hAnsi slots (None: not set anywhere)."""
+        found: dict[str, str | None] = dict.fromkeys(_FONT_SLOTS)
+        for rpr in self._run_levels(run, paragraph, table_style):
+            fonts = None if rpr is None else rpr.find(qn("w:rFonts"))
+            if fonts is None:
+                continue
+            for slot in _FONT_SLOTS:
+                if found[slot] is not None:
+                    continue
+                theme = fonts.get(qn(f"w:{slot}Theme"))
+                if theme is not None:
+                    found[slot] = self.theme_fonts.get(theme, THEME_UNKNOWN)
+                elif fonts.get(qn(f"w:{slot}")) is not None:
+                    found[slot] = fonts.get(qn(f"w:{slot}"))
+            if all(found.values()):
+                break
+        return found
+
+    def size(self, run, paragraph, table_style: str | None = None) -> float:
+        """Points; Word's own default (10 pt) when nothing sets it."""
+        for rpr in self._run_levels(run, paragraph, table_style):
+            size = None if rpr is None else rpr.find(qn("w:sz"))
+            if size is not None and size.get(qn("w:val")):
+                return int(size.get(qn("w:val"))) / 2
+        return 10.0
+
+    def toggle(self, run, paragraph, tag: str, table_style: str | None = None) -> bool:
+        """Bold (``w:b``), italic (``w:i``) or capitals (``w:caps``)."""
+        for rpr in self._run_levels(run, paragraph, table_style):
+            element = None if rpr is None else rpr.find(qn(tag))
+            if element is not None:
+                return _on(element)
+        return False
+
+    # --- paragraph properties ---------------------------------------------------------
+
+    def alignment(self, paragraph, table_style: str | None = None) -> str:
+        """ "left", "center", "right" or "both" (justified)."""
+        for ppr in self._paragraph_levels(paragraph, table_style):
+            jc = None if ppr is None else ppr.find(qn("w:jc"))
+            if jc is not None:
+                value = jc.get(qn("w:val"), "left")
+                return {"start": "left", "end": "right", "distribute": "both"}.get(value, value)
+        return "left"
+
+    def first_line_twips(self, paragraph, table_style: str | None = None) -> int:
+        """The first line's indent in twips (negative for a hanging indent)."""
+        for ppr in self._paragraph_levels(paragraph, table_style):
+            ind = None if ppr is None else ppr.find(qn("w:ind"))
+            if ind is None:
+                continue
+            if ind.get(qn("w:hanging")) is not None:
+                return -int(float(ind.get(qn("w:hanging"))))
+            if ind.get(qn("w:firstLine")) is not None:
+                return int(float(ind.get(qn("w:firstLine"))))
+        return 0
+
+    def keeps_with_next(self, paragraph, table_style: str | None = None) -> bool:
+        for ppr in self._paragraph_levels(paragraph, table_style):
+            keep = None if ppr is None else ppr.find(qn("w:keepNext"))
+            if keep is not None:
+                return _on(keep)
+        return False
+
+
+def _theme_fonts(theme: etree._Element | None) -> dict[str, str]:
+    """Theme font names (minorHAnsi …) to the typeface the theme gives them."""
+    if theme is None:
+        return {}
+    fonts = {}
+    for kind in ("major", "minor"):
+        latin = theme.find(f".//{{{_A}}}{kind}Font/{{{_A}}}latin")
+        if latin is not None:
+            for slot in ("Ascii", "HAnsi"):
+                fonts[f"{kind}{slot}"] = latin.get("typeface")
+    return fonts
