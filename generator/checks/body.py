@@ -22,7 +22,7 @@ def body(context: Context) -> Iterator[str]:
             yield f"{para.where} {para.quote()}: cần căn đều hai bên"
         indent = context.styles.first_line_twips(para.element, para.table_style)
         if not INDENT_TWIPS[0] <= indent <= INDENT_TWIPS[1]:
-            shown = "không có" if indent == 0 else f"{indent / 567:.2f} cm"
+            shown = "không có" if indent == 0 else f"{indent / 567:.2f} cm".replace(".", ",")
             yield f"{para.where} {para.quote()}: lùi đầu dòng {shown} (cần 1 cm hoặc 1,27 cm)"
         yield from context.check_style(para, "thân văn bản", (13, 14))
     last = paragraphs[-1]

@@ -44,6 +44,7 @@ class Para:
     index: int | None = None  # position among the body's top-level paragraphs (0-based)
     runs: list[etree._Element] = field(default_factory=list)
     text: str = ""
+    text_runs: list[etree._Element] | None = None
 
     def quote(self) -> str:
         text = self.text.strip()
@@ -66,7 +67,7 @@ def runs_of(paragraph: etree._Element) -> list[etree._Element]:
 
     def visit(parent: etree._Element) -> None:
         for child in parent:
-            if child.tag == qn("w:r"):
+            if child.tag == _R:
                 found.append(child)
             elif child.tag in _INLINE_CONTAINERS:
                 visit(child)
@@ -79,16 +80,24 @@ def runs_of(paragraph: etree._Element) -> list[etree._Element]:
     return found
 
 
+_T, _TAB, _BREAKS, _TYPE = qn("w:t"), qn("w:tab"), (qn("w:br"), qn("w:cr")), qn("w:type")
+_HYPHEN, _R, _P = qn("w:noBreakHyphen"), qn("w:r"), qn("w:p")
+_TBL, _TC, _TR, _TXBX = qn("w:tbl"), qn("w:tc"), qn("w:tr"), qn("w:txbxContent")
+_GROUPS = (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"))
+_FALLBACK = f"{{{MC}}}Fallback"
+
+
 def run_text(run: etree._Element) -> str:
     parts = []
     for child in run:
-        if child.tag == qn("w:t"):
+        tag = child.tag
+        if tag == _T:
             parts.append(child.text or "")
-        elif child.tag == qn("w:tab"):
+        elif tag == _TAB:
             parts.append("\t")
-        elif child.tag in (qn("w:br"), qn("w:cr")):
-            parts.append("\n" if child.get(qn("w:type")) in (None, "textWrapping") else "")
-        elif child.tag == qn("w:noBreakHyphen"):
+        elif tag in _BREAKS:
+            parts.append("\n" if child.get(_TYPE) in (None, "textWrapping") else "")
+        elif tag == _HYPHEN:
             parts.append("-")
     return "".join(parts)
 
@@ -197,7 +206,9 @@ class Document:
     # --- formatting -------------------------------------------------------------------
 
     def text_runs(self, para: Para) -> list[etree._Element]:
-        return [run for run in para.runs if run_text(run).strip()]
+        if para.text_runs is None:
+            para.text_runs = [run for run in para.runs if run_text(run).strip()]
+        return para.text_runs
 
 
 def make_para(element: etree._Element, where: str, section: int, table_style=None) -> Para:
@@ -213,15 +224,15 @@ def _table_style(table: etree._Element) -> str | None:
 def table_rows(table: etree._Element) -> list[etree._Element]:
     rows = []
     for child in table:
-        if child.tag == qn("w:tr"):
+        if child.tag == _TR:
             rows.append(child)
-        elif child.tag in (qn("w:sdt"), qn("w:customXml")):
-            rows.extend(child.iter(qn("w:tr")))
+        elif child.tag in _GROUPS:
+            rows.extend(child.iter(_TR))
     return rows
 
 
 def row_cells(row: etree._Element) -> list[etree._Element]:
-    return [c for c in row.iter(qn("w:tc")) if _owner(c, qn("w:tr")) is row]
+    return [c for c in row.iter(_TC) if _owner(c, _TR) is row]
 
 
 def _owner(element: etree._Element, tag: str) -> etree._Element | None:
@@ -246,22 +257,22 @@ def table_paragraphs(table: etree._Element, where: str, section: int) -> Iterato
 def _container(root, where: str, section: int, style: str | None = None) -> Iterator[Para]:
     nested = 0
     for child in root:
-        if child.tag == qn("w:p"):
+        if child.tag == _P:
             para = make_para(child, where, section, style)
             yield para
             yield from _text_boxes(para)
-        elif child.tag == qn("w:tbl"):
+        elif child.tag == _TBL:
             nested += 1
             yield from table_paragraphs(child, f"{where}, bảng lồng {nested}", section)
-        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
+        elif child.tag in _GROUPS:
             yield from _container(child, where, section, style)
 
 
 def _text_boxes(para: Para) -> Iterator[Para]:
-    for box in para.element.iter(qn("w:txbxContent")):
-        if any(a.tag == f"{{{MC}}}Fallback" for a in box.iterancestors()):
+    for box in para.element.iter(_TXBX):
+        if any(a.tag == _FALLBACK for a in box.iterancestors()):
             continue
-        if _owner(box, qn("w:p")) is not para.element:
+        if _owner(box, _P) is not para.element:
             continue  # a box inside a box is reached from its own paragraph
         yield from _container(box, f"khung chữ trong {para.where}", para.section)
 

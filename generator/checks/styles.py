@@ -19,6 +19,13 @@ _FONT_SLOTS = ("ascii", "hAnsi")
 THEME_UNKNOWN = "?theme"
 
 
+_RPR, _PPR, _RSTYLE, _RFONTS, _SZ, _VAL = (
+    qn("w:rPr"), qn("w:pPr"), qn("w:rStyle"), qn("w:rFonts"), qn("w:sz"), qn("w:val")
+)  # fmt: skip
+_PSTYLE = qn("w:pStyle")
+_SLOT_ATTRIBUTES = {slot: (qn(f"w:{slot}Theme"), qn(f"w:{slot}")) for slot in _FONT_SLOTS}
+
+
 def _on(element) -> bool:
     return element.get(qn("w:val"), "true") not in _OFF
 
@@ -32,6 +39,7 @@ class StyleSheet:
         self.default_character: str | None = None
         self.default_table: str | None = None
         self.run_defaults = self.paragraph_defaults = None
+        self._cache: dict[tuple[str | None, str], list] = {}
         if styles is not None:
             self._read(styles)
         self.theme_fonts = _theme_fonts(theme)
@@ -62,33 +70,35 @@ class StyleSheet:
             based = style.find(qn("w:basedOn"))
             style_id = None if based is None else based.get(qn("w:val"))
 
+    def _props(self, style_id: str | None, tag: str) -> list:
+        """The ``tag`` (rPr or pPr) elements of a style and the styles it is based on."""
+        key = (style_id, tag)
+        if key not in self._cache:
+            found = [style.find(tag) for style in self._chain(style_id)]
+            self._cache[key] = [element for element in found if element is not None]
+        return self._cache[key]
+
     def _run_levels(self, run, paragraph, table_style: str | None) -> Iterator:
         """The rPr elements that may set a run's property, strongest first."""
-        yield run.find(qn("w:rPr"))
-        rpr = run.find(qn("w:rPr"))
-        char_style = None
-        if rpr is not None and rpr.find(qn("w:rStyle")) is not None:
-            char_style = rpr.find(qn("w:rStyle")).get(qn("w:val"))
-        for style in self._chain(char_style or self.default_character):
-            yield style.find(qn("w:rPr"))
-        for style in self._chain(self.paragraph_style(paragraph)):
-            yield style.find(qn("w:rPr"))
-        for style in self._chain(table_style):
-            yield style.find(qn("w:rPr"))
+        rpr = run.find(_RPR)
+        yield rpr
+        named = None if rpr is None else rpr.find(_RSTYLE)
+        char_style = None if named is None else named.get(_VAL)
+        yield from self._props(char_style or self.default_character, _RPR)
+        yield from self._props(self.paragraph_style(paragraph), _RPR)
+        yield from self._props(table_style, _RPR)
         yield self.run_defaults
 
     def _paragraph_levels(self, paragraph, table_style: str | None) -> Iterator:
-        yield paragraph.find(qn("w:pPr"))
-        for style in self._chain(self.paragraph_style(paragraph)):
-            yield style.find(qn("w:pPr"))
-        for style in self._chain(table_style):
-            yield style.find(qn("w:pPr"))
+        yield paragraph.find(_PPR)
+        yield from self._props(self.paragraph_style(paragraph), _PPR)
+        yield from self._props(table_style, _PPR)
         yield self.paragraph_defaults
 
     def paragraph_style(self, paragraph) -> str | None:
-        ppr = paragraph.find(qn("w:pPr"))
-        named = None if ppr is None else ppr.find(qn("w:pStyle"))
-        return self.default_paragraph if named is None else named.get(qn("w:val"))
+        ppr = paragraph.find(_PPR)
+        named = None if ppr is None else ppr.find(_PSTYLE)
+        return self.default_paragraph if named is None else named.get(_VAL)
 
     # --- run properties ---------------------------------------------------------------
 
@@ -96,17 +106,17 @@ class StyleSheet:
         """The font of each of the ascii and hAnsi slots (None: not set anywhere)."""
         found: dict[str, str | None] = dict.fromkeys(_FONT_SLOTS)
         for rpr in self._run_levels(run, paragraph, table_style):
-            fonts = None if rpr is None else rpr.find(qn("w:rFonts"))
+            fonts = None if rpr is None else rpr.find(_RFONTS)
             if fonts is None:
                 continue
-            for slot in _FONT_SLOTS:
+            for slot, (theme_key, key) in _SLOT_ATTRIBUTES.items():
                 if found[slot] is not None:
                     continue
-                theme = fonts.get(qn(f"w:{slot}Theme"))
+                theme = fonts.get(theme_key)
                 if theme is not None:
                     found[slot] = self.theme_fonts.get(theme, THEME_UNKNOWN)
-                elif fonts.get(qn(f"w:{slot}")) is not None:
-                    found[slot] = fonts.get(qn(f"w:{slot}"))
+                elif fonts.get(key) is not None:
+                    found[slot] = fonts.get(key)
             if all(found.values()):
                 break
         return found
@@ -114,9 +124,9 @@ class StyleSheet:
     def size(self, run, paragraph, table_style: str | None = None) -> float:
         """Points; Word's own default (10 pt) when nothing sets it."""
         for rpr in self._run_levels(run, paragraph, table_style):
-            size = None if rpr is None else rpr.find(qn("w:sz"))
-            if size is not None and size.get(qn("w:val")):
-                return int(size.get(qn("w:val"))) / 2
+            size = None if rpr is None else rpr.find(_SZ)
+            if size is not None and size.get(_VAL):
+                return int(size.get(_VAL)) / 2
         return 10.0
 
     def toggle(self, run, paragraph, tag: str, table_style: str | None = None) -> bool:
