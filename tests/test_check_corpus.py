@@ -48,9 +48,9 @@ def test_the_corpus_is_large_and_varied():
     ]
     assert saved, "no correct document saved by LibreOffice"
     for rule in RULES:  # every rule is seen to fail (or to be unclear) at least once
-        assert any(
-            rule.id in want["khong_dat"] + want["chua_ro"] for want in EXPECTED.values()
-        ), rule.id
+        assert any(rule.id in want["khong_dat"] + want["chua_ro"] for want in EXPECTED.values()), (
+            rule.id
+        )
 
 
 def test_the_command_reports_unclear_rules_without_failing():

@@ -195,7 +195,7 @@ def text_box(font: str, text: str):
         'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
         'xmlns:v="urn:schemas-microsoft-com:vml">'
         '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
-        '<wps:wsp><wps:txbx><w:txbxContent><w:p>'
+        "<wps:wsp><wps:txbx><w:txbxContent><w:p>"
         f"{run}</w:p></w:txbxContent></wps:txbx></wps:wsp></w:drawing></mc:Choice>"
         "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p>"
         f"{run}</w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
