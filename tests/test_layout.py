@@ -7,6 +7,7 @@ import subprocess
 import tomllib
 import zipfile
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import docx
 import pytest
@@ -64,7 +65,10 @@ def test_figures_are_right_aligned_so_units_line_up(drafted):
     appendix_tables = document.tables[2:]
     assert len(appendix_tables) == 4
     for table in appendix_tables:
-        for row in table.rows[2:]:
+        for row in table.rows[2:-1]:
+            number, name = row.cells[0].paragraphs[0], row.cells[1].paragraphs[0]
+            assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER, number.text
+            assert name.alignment == WD_ALIGN_PARAGRAPH.LEFT, name.text
             for cell in row.cells[2:]:
                 text = cell.text.strip()
                 if re.fullmatch(r"[\d.,]+", text):
@@ -140,3 +144,15 @@ def test_an_issued_copy_is_dated_by_its_issue_date(drafted):
     core = docx.Document(str(issued.output)).core_properties
     assert core.created.date() == core.modified.date() == date(2023, 7, 4)
     assert "<Application>vanban</Application>" in _app_xml(issued.output)
+
+
+def test_docs_show_every_page_of_the_notice(drafted):
+    """docs/ has a picture of each page of the shipped notice, and the README shows them all."""
+    root = Path(__file__).resolve().parents[1]
+    count = subprocess.run(["pdfinfo", str(drafted.pdf)], capture_output=True, text=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", count.stdout).group(1))
+    pictures = sorted((root / "docs").glob("thong-bao-trang-*.png"))
+    assert len(pictures) == pages
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for number in range(1, pages + 1):
+        assert f"(docs/thong-bao-trang-{number}.png)" in readme

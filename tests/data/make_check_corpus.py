@@ -160,6 +160,22 @@ def _(d):
         run._element.rPr.remove(run._element.rPr.find(qn("w:rFonts")))
 
 
+@case("arial-qua-kieu-goc", ["phong-chu"])
+def _(d):
+    """Arial from the style a paragraph style is based on (basedOn chain)."""
+    base = d.styles.add_style("Goc Arial", WD_STYLE_TYPE.PARAGRAPH)
+    fonts = base.element.get_or_add_rPr().get_or_add_rFonts()
+    for slot in ("w:ascii", "w:hAnsi"):
+        fonts.set(qn(slot), "Arial")
+    derived = d.styles.add_style("Than tu goc", WD_STYLE_TYPE.PARAGRAPH)
+    derived.base_style = base
+    derived.paragraph_format.alignment = 3
+    paragraph = para(d, "Từ số liệu")
+    paragraph.style = derived
+    for run in paragraph.runs:
+        run._element.rPr.remove(run._element.rPr.find(qn("w:rFonts")))
+
+
 @case("arial-trong-lien-ket", ["phong-chu"])
 def _(d):
     paragraph = body_paragraph(d)
