@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .parts import NATION, Context, norm
+from .parts import NATION, Context, lines, norm
 from .registry import rule
 
 MOTTOS = ("Độc lập - Tự do - Hạnh phúc", "Độc lập – Tự do – Hạnh phúc")
@@ -62,7 +62,7 @@ def number(context: Context) -> Iterator[str]:
     if para is None:
         yield "bảng tiêu đề, ô trái: không thấy dòng «Số: …/…» dưới tên cơ quan"
         return
-    match = re.fullmatch(r"Số\s*:\s*(\d*)\s*/\s*(\S+)", para.text.strip())
+    match = re.fullmatch(r"Số\s*:\s*(\d*)\s*/\s*(\S+)", lines(para)[0])
     if match is None:
         yield f"{para.where} {para.quote()}: cần dạng «Số: 05/TB-SGDĐT» (số để trống khi dự thảo)"
         return

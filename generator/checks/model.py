@@ -136,6 +136,17 @@ class Document:
         self.section_properties = [s for s in self.section_properties if s is not None]
         self.pages = _page_count(self.docx)
 
+    def surely_several_pages(self) -> bool:
+        """More than one page whatever the layout: a page or section break, or more text
+        than one A4 page holds at 13 pt (about 3,500 characters)."""
+        for sect_pr in self.section_properties[1:]:  # a section that starts on a new page
+            start = sect_pr.find(qn("w:type"))
+            if start is None or start.get(qn("w:val")) != "continuous":
+                return True
+        if any(b.get(_TYPE) == "page" for b in self.body.iter(_BREAKS[0])):
+            return True
+        return sum(len(p.text) for p in self.paragraphs()) > 3500
+
     # --- the body ---------------------------------------------------------------------
 
     def _top_level(self) -> Iterator[etree._Element]:

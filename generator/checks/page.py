@@ -107,7 +107,9 @@ def _numbers_from_page_two(context: Context) -> Iterator[str]:
         return
     if doc.pages == 1:
         return
-    if doc.pages is None:
+    if doc.pages is None and doc.surely_several_pages():
+        yield "đầu trang phần 1 không có số trang (văn bản có nhiều trang: cần số từ trang 2)"
+    elif doc.pages is None:
         yield Unclear(
             "đầu trang phần 1 không có số trang; tệp không cho biết văn bản có mấy trang "
             "(văn bản từ 2 trang cần số trang ở đầu trang, từ trang 2)"

@@ -40,6 +40,7 @@ class Parts:
     form: str | None  # FORM_NAMED (tên loại) or FORM_LETTER (công văn), None: neither found
     title: Para | None
     subject: Para | None  # the trích yếu under the tên loại, or «V/v …» of a công văn
+    subject_more: list[Para]  # further centred lines of a long trích yếu
     greeting: Para | None  # «Kính gửi:» of a công văn
     body: list[Para]
     signature: Block | None
@@ -139,23 +140,43 @@ def _find_parts(doc: Document) -> Parts:
         (b.para for b in main[after:] if b.para is not None and norm(b.para.text) in DOC_TYPES),
         None,
     )
-    letter = next((p for p in left if norm(p.text).lower().startswith("v/v")), None)
+    letter = next((p for p in left if any(is_letter_subject(ln) for ln in lines(p))), None)
     signature = _signature(main[after:])
     end = main.index(signature) if signature else len(main)
     texts = [b.para for b in main[after:end] if b.para is not None and b.para.text.strip()]
     greeting = next((p for p in texts if norm(p.text).startswith("Kính gửi")), None)
+    more: list[Para] = []
     if title is not None:
         form, following = FORM_NAMED, [p for p in texts if p.index > title.index]
         subject = following[0] if following else None
         body = following[1:]
+        while body and _subject_line(doc, body[0]):
+            more.append(body.pop(0))  # a trích yếu on two lines
     elif letter is not None or greeting is not None:
         form, subject = FORM_LETTER, letter
-        body = _after_greeting(texts, greeting)
+        body = _after_greeting(doc, texts, greeting)
     else:
         form, subject, body = None, None, []
     return Parts(
-        header, left, right, form, title, subject, greeting, body, signature, appendix_start
+        header, left, right, form, title, subject, more, greeting, body, signature, appendix_start
     )
+
+
+def _subject_line(doc: Document, para: Para) -> bool:
+    """Centred and bold: the second line of a trích yếu, not a (misaligned) body paragraph."""
+    runs = doc.text_runs(para)
+    return doc.styles.alignment(para.element) == "center" and all(
+        doc.styles.toggle(run, para.element, "w:b") for run in runs
+    )
+
+
+def lines(para: Para) -> list[str]:
+    """The paragraph's lines (a line break inside a paragraph starts a new one)."""
+    return [norm(line) for line in para.text.split("\n") if line.strip()]
+
+
+def is_letter_subject(line: str) -> bool:
+    return line.lower().startswith("v/v")
 
 
 def cell_text_all(block: Block) -> str:
@@ -170,11 +191,15 @@ def _signature(blocks: list[Block]) -> Block | None:
     return tables[-1] if tables else None
 
 
-def _after_greeting(texts: list[Para], greeting: Para | None) -> list[Para]:
-    """A công văn's body: after «Kính gửi:» and its list of addressees."""
+def _after_greeting(doc: Document, texts: list[Para], greeting: Para | None) -> list[Para]:
+    """A công văn's body: after «Kính gửi:» and its addressees (lines starting with a dash,
+    or short lines not justified, as body paragraphs are)."""
     if greeting is None:
         return texts
     rest = [p for p in texts if p.index > greeting.index]
-    while rest and re.match(r"^[-–+•]\s", norm(rest[0].text)):
+    while rest and (
+        re.match(r"^[-–+•]\s", norm(rest[0].text))
+        or (len(norm(rest[0].text)) < 100 and doc.styles.alignment(rest[0].element) != "both")
+    ):
         rest = rest[1:]
     return rest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .parts import DOC_TYPES, FORM_LETTER, FORM_NAMED, Context, norm
+from .parts import DOC_TYPES, FORM_LETTER, FORM_NAMED, Context, is_letter_subject, lines, norm
 from .registry import rule
 
 
@@ -26,7 +26,7 @@ def _named(context: Context) -> Iterator[str]:
     parts = context.parts
     yield from context.centred(parts.title, "tên loại")
     yield from context.check_style(parts.title, "tên loại", (13, 14), bold=True)
-    letter = next((p for p in parts.header_left if norm(p.text).lower().startswith("v/v")), None)
+    letter = next((p for p in parts.header_left if any(map(is_letter_subject, lines(p)))), None)
     if letter is not None:
         yield f"{letter.where} {letter.quote()}: văn bản có tên loại không ghi «V/v» dưới số"
     subject = parts.subject
@@ -35,8 +35,9 @@ def _named(context: Context) -> Iterator[str]:
         return
     if norm(subject.text).lower().startswith("v/v"):
         yield f"{subject.where} (trích yếu) {subject.quote()}: không viết «V/v»"
-    yield from context.centred(subject, "trích yếu")
-    yield from context.check_style(subject, "trích yếu", (13, 14), bold=True)
+    for line in [subject, *parts.subject_more]:
+        yield from context.centred(line, "trích yếu")
+        yield from context.check_style(line, "trích yếu", (13, 14), bold=True)
 
 
 def _letter(context: Context) -> Iterator[str]:
