@@ -12,8 +12,10 @@ import json
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
+from docx.oxml.ns import qn
 
 from generator.checks.conformance import FAILED, UNCLEAR, check_document
 from generator.checks.registry import RULES
@@ -71,3 +73,41 @@ def test_a_broken_document_fails_the_command_and_names_the_row():
     result = CliRunner().invoke(cli, ["check", str(file)])
     assert result.exit_code == 1
     assert "phụ lục II, bảng 1 (phần 3, bảng 4), hàng 2" in result.output
+
+
+def _hostile(tmp_path, name: str, edit) -> Path:
+    document = docx.Document(str(CORPUS / next(n for n in EXPECTED if "du-thao-dung" in n)))
+    edit(document)
+    target = tmp_path / name
+    document.save(str(target))
+    return target
+
+
+def _garbage_values(document) -> None:
+    body = document.element.body
+    next(body.iter(qn("w:sz"))).set(qn("w:val"), "mười bốn")
+    next(body.iter(qn("w:gridSpan"))).set(qn("w:val"), "x")
+    document.sections[0]._sectPr.find(qn("w:pgMar")).set(qn("w:left"), "lề")
+    next(body.iter(qn("w:ind"))).set(qn("w:firstLine"), "")
+
+
+def _empty_tables(document) -> None:
+    for table in document.tables:
+        for row in table._tbl.findall(qn("w:tr")):
+            table._tbl.remove(row)
+
+
+def _empty_body(document) -> None:
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+@pytest.mark.parametrize("edit", [_garbage_values, _empty_tables, _empty_body])
+def test_odd_files_are_judged_without_a_crash(tmp_path, edit):
+    target = _hostile(tmp_path, f"{edit.__name__}.docx", edit)
+    result = CliRunner().invoke(cli, ["check", str(target)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "KHÔNG ĐẠT" in result.output

@@ -9,6 +9,7 @@ from docx.oxml.ns import qn
 from .model import row_cells, table_rows
 from .parts import APPENDIX, Context, norm
 from .registry import rule
+from .styles import number
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -60,7 +61,8 @@ def header_rows(table) -> int:
 
 def _span(cell) -> int:
     span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-    return 1 if span is None else int(span.get(qn("w:val"), "1"))
+    value = None if span is None else number(span.get(qn("w:val")))
+    return 1 if value is None else int(value)
 
 
 def _continues(cell) -> bool:

@@ -124,7 +124,7 @@ class Document:
         theme = next((r.target_part for r in part.rels.values() if r.reltype == _THEME), None)
         self.styles = StyleSheet(
             part.styles.element if part._styles_part is not None else None,
-            etree.fromstring(theme.blob) if theme is not None else None,
+            _parse(theme.blob) if theme is not None else None,
         )
         self.settings = part._settings_part.element if part._settings_part else None
         self.blocks = list(self._blocks())
@@ -286,6 +286,14 @@ def _text_boxes(para: Para) -> Iterator[Para]:
         if _owner(box, _P) is not para.element:
             continue  # a box inside a box is reached from its own paragraph
         yield from _container(box, f"khung chữ trong {para.where}", para.section)
+
+
+def _parse(blob: bytes) -> etree._Element | None:
+    """A part's XML, entities not expanded; None when it is not XML."""
+    try:
+        return etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
 
 
 def _page_count(document) -> int | None:

@@ -9,14 +9,15 @@ from docx.oxml.ns import qn
 from .model import has_page_field, make_para
 from .parts import Context
 from .registry import Unclear, rule
+from .styles import number as measure
 
 MARGINS_MM = {"trên": (20, 25), "dưới": (20, 25), "trái": (30, 35), "phải": (15, 20)}
 TWIPS_PER_MM = 1440 / 25.4
 
 
 def _mm(element, attribute: str) -> float | None:
-    value = None if element is None else element.get(qn(f"w:{attribute}"))
-    return None if value is None else abs(int(float(value))) / TWIPS_PER_MM
+    value = None if element is None else measure(element.get(qn(f"w:{attribute}")))
+    return None if value is None else abs(value) / TWIPS_PER_MM
 
 
 @rule("kho-giay-le", "Khổ A4 và lề mọi phần (kể cả lề gáy, lề đối xứng)")

@@ -184,7 +184,7 @@ def cell_text_all(block: Block) -> str:
 
 
 def _signature(blocks: list[Block]) -> Block | None:
-    tables = [b for b in blocks if b.number is not None]
+    tables = [b for b in blocks if b.number is not None and table_rows(b.element)]
     with_recipients = [b for b in tables if "Nơi nhận" in cell_text_all(b)]
     if with_recipients:
         return with_recipients[-1]

@@ -26,6 +26,14 @@ _PSTYLE = qn("w:pStyle")
 _SLOT_ATTRIBUTES = {slot: (qn(f"w:{slot}Theme"), qn(f"w:{slot}")) for slot in _FONT_SLOTS}
 
 
+def number(value: str | None) -> float | None:
+    """A measure written in the file, or None when it is missing or not a number."""
+    try:
+        return None if value is None else float(value)
+    except ValueError:
+        return None
+
+
 def _on(element) -> bool:
     return element.get(qn("w:val"), "true") not in _OFF
 
@@ -125,8 +133,9 @@ class StyleSheet:
         """Points; Word's own default (10 pt) when nothing sets it."""
         for rpr in self._run_levels(run, paragraph, table_style):
             size = None if rpr is None else rpr.find(_SZ)
-            if size is not None and size.get(_VAL):
-                return int(size.get(_VAL)) / 2
+            value = None if size is None else number(size.get(_VAL))
+            if value is not None:
+                return value / 2
         return 10.0
 
     def toggle(self, run, paragraph, tag: str, table_style: str | None = None) -> bool:
@@ -154,10 +163,11 @@ class StyleSheet:
             ind = None if ppr is None else ppr.find(qn("w:ind"))
             if ind is None:
                 continue
-            if ind.get(qn("w:hanging")) is not None:
-                return -int(float(ind.get(qn("w:hanging"))))
-            if ind.get(qn("w:firstLine")) is not None:
-                return int(float(ind.get(qn("w:firstLine"))))
+            hanging, first = number(ind.get(qn("w:hanging"))), number(ind.get(qn("w:firstLine")))
+            if hanging is not None:
+                return -int(hanging)
+            if first is not None:
+                return int(first)
         return 0
 
     def keeps_with_next(self, paragraph, table_style: str | None = None) -> bool:
