@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .parts import NATION, Context, lines, norm
+from .parts import NATION, Context, lines, norm, shown
 from .registry import rule
 
 MOTTOS = ("Độc lập - Tự do - Hạnh phúc", "Độc lập – Tự do – Hạnh phúc")
@@ -22,7 +22,8 @@ def header_block(context: Context) -> Iterator[str]:
         yield NO_HEADER
         return
     right = parts.header_right
-    if len(right) < 2 or norm(right[0].text) not in NATION or norm(right[1].text) not in MOTTOS:
+    doc = context.doc
+    if len(right) < 2 or shown(doc, right[0]) not in NATION or norm(right[1].text) not in MOTTOS:
         yield f"phần 1, bảng {parts.header.number}, ô phải: cần «{NATION[0]}» rồi «{MOTTOS[0]}»"
     else:
         yield from context.check_style(right[0], "Quốc hiệu", (12, 13), bold=True)
@@ -35,7 +36,7 @@ def header_block(context: Context) -> Iterator[str]:
     if len(agencies) > 1:
         roles.insert(0, (agencies[0], "cơ quan chủ quản", False))
     for para, label, bold in roles:
-        if para.text != para.text.upper():
+        if shown(doc, para) != norm(para.text).upper():
             yield f"{para.where} ({label}) {para.quote()}: cần viết in hoa"
         yield from context.check_style(para, label, (12, 13), bold=bold)
 

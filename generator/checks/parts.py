@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Block, Document, Para, cell_text, make_para, row_cells, table_rows
+from .model import Block, Document, Para, cell_text, make_para, row_cells, run_text, table_rows
 
 NATION = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
 DOC_TYPES = (
@@ -23,6 +23,7 @@ DOC_TYPES = (
     "BIÊN BẢN", "TỜ TRÌNH", "HỢP ĐỒNG", "BẢN GHI NHỚ", "BẢN THỎA THUẬN", "BẢN THOẢ THUẬN",
     "GIẤY ỦY QUYỀN", "GIẤY UỶ QUYỀN", "GIẤY MỜI", "GIẤY GIỚI THIỆU", "GIẤY NGHỈ PHÉP",
     "PHIẾU GỬI", "PHIẾU CHUYỂN", "PHIẾU BÁO", "THƯ CÔNG",
+    "CÔNG VĂN",  # not a tên loại: found so that it can be reported (Mẫu 1.5 has none)
 )  # fmt: skip
 APPENDIX = re.compile(r"(?i)phụ lục(\s+\S+)?")
 FORM_NAMED, FORM_LETTER = "Mẫu 1.4", "Mẫu 1.5"
@@ -129,7 +130,7 @@ def _find_parts(doc: Document) -> Parts:
         (
             b
             for b in main
-            if b.number is not None and any(n in norm(cell_text_all(b)) for n in NATION)
+            if b.number is not None and any(n in norm(cell_text_all(b)).upper() for n in NATION)
         ),
         None,
     )
@@ -137,7 +138,7 @@ def _find_parts(doc: Document) -> Parts:
     right = _cell_paras(header, "right") if header else []
     after = main.index(header) + 1 if header else 0
     title = next(
-        (b.para for b in main[after:] if b.para is not None and norm(b.para.text) in DOC_TYPES),
+        (b.para for b in main[after:] if b.para is not None and shown(doc, b.para) in DOC_TYPES),
         None,
     )
     letter = next((p for p in left if any(is_letter_subject(ln) for ln in lines(p))), None)
@@ -168,6 +169,18 @@ def _subject_line(doc: Document, para: Para) -> bool:
     return doc.styles.alignment(para.element) == "center" and all(
         doc.styles.toggle(run, para.element, "w:b") for run in runs
     )
+
+
+def shown(doc: Document, para: Para) -> str:
+    """The text as the page shows it: runs formatted «All caps» in capitals."""
+    styles = doc.styles
+    return norm(
+        "".join(
+            run_text(r).upper() if styles.toggle(r, para.element, "w:caps", para.table_style)
+            else run_text(r)
+            for r in para.runs
+        )
+    )  # fmt: skip
 
 
 def lines(para: Para) -> list[str]:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from .model import make_para, row_cells, table_rows
-from .parts import Context, norm
+from .parts import Context, norm, shown
 from .registry import rule
 
 PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
@@ -72,7 +72,7 @@ def authority(context: Context) -> Iterator[str]:
     if not lines:
         yield f"phần 1, bảng {context.parts.signature.number}: ô chữ ký trống"
         return
-    first = norm(lines[0].text)
+    first = shown(context.doc, lines[0])
     wrong = WRONG_PREFIX.match(first)
     if wrong:
         yield (
@@ -86,7 +86,7 @@ def authority(context: Context) -> Iterator[str]:
         allowed = ", ".join(PREFIXES)
         yield f"{lines[0].where} «{first}»: viết tắt quyền hạn phải là một trong {allowed}"
     for para in lines[:-1]:
-        if para.text != para.text.upper():
+        if shown(context.doc, para) != norm(para.text).upper():
             yield f"{para.where} (quyền hạn) {para.quote()}: cần viết in hoa"
         yield from context.check_style(para, "quyền hạn", (13, 14), bold=True)
     yield from context.check_style(lines[-1], "họ tên người ký", (13, 14), bold=True)

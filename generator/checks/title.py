@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .parts import DOC_TYPES, FORM_LETTER, FORM_NAMED, Context, is_letter_subject, lines, norm
+from .parts import (
+    DOC_TYPES,
+    FORM_LETTER,
+    FORM_NAMED,
+    Context,
+    is_letter_subject,
+    lines,
+    norm,
+    shown,
+)
 from .registry import rule
 
 
@@ -24,6 +33,12 @@ def title(context: Context) -> Iterator[str]:
 
 def _named(context: Context) -> Iterator[str]:
     parts = context.parts
+    if shown(context.doc, parts.title) == "CÔNG VĂN":
+        yield (
+            f"{parts.title.where} «CÔNG VĂN»: công văn không có tên loại; trích yếu viết "
+            "«V/v …» dưới số, ký hiệu (NĐ30 Mẫu 1.5)"
+        )
+        return
     yield from context.centred(parts.title, "tên loại")
     yield from context.check_style(parts.title, "tên loại", (13, 14), bold=True)
     letter = next((p for p in parts.header_left if any(map(is_letter_subject, lines(p)))), None)

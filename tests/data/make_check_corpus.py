@@ -625,6 +625,42 @@ def _(d):
     remove(cell_para(d, 0, 0, 0, "UBND")._p)
 
 
+@case("chu-hoa-bang-dinh-dang", [])
+def _(d):
+    """Capitals shown by the «All caps» format, the letters typed in lower case."""
+    for paragraph, text in (
+        (cell_para(d, 0, 0, 0, "SỞ"), "Sở Giáo dục và Đào tạo"),
+        (para(d, "THÔNG BÁO"), "Thông báo"),
+        (signature_cell(d, 1).paragraphs[0], "TM. Ban Chỉ đạo chuyển đổi số"),
+    ):
+        set_text(paragraph, text)
+        for run in paragraph.runs:
+            run.font.all_caps = True
+
+
+@case("trich-yeu-hai-dong", [])
+def _(d):
+    """A long trích yếu typed as two centred, bold paragraphs."""
+    subject = para(d, "Về việc")
+    second = copy.deepcopy(subject._p)
+    subject._p.addnext(second)
+    set_text(subject, "Về việc rà soát dữ liệu trên cơ sở dữ liệu ngành")
+    set_text(Paragraph(second, subject._parent), "giáo dục và đào tạo")
+
+
+@case("cong-van-con-ten-loai", ["ten-loai-trich-yeu"])
+def _(d):
+    to_letter(d)
+    greeting = para(d, "Kính gửi")
+    title = copy.deepcopy(greeting._p)
+    greeting._p.addprevious(title)
+    title = Paragraph(title, greeting._parent)
+    set_text(title, "CÔNG VĂN")
+    title.alignment = 1
+    for run in title.runs:
+        run.bold = True
+
+
 @case("bang-than-van-ban", [])
 def _(d):
     """A small table inside the body does not end the body."""
