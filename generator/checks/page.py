@@ -86,12 +86,10 @@ def page_numbers(context: Context) -> Iterator[str]:
         "0",
         "false",
     )
-    first_kind = "first" if different_first else "default"
-    for side, name in (("header", "đầu trang"), ("footer", "chân trang")):
-        shown = doc.shown(1, side, first_kind)
-        if shown is not None and has_page_field(shown) and side == "header":
-            reason = "" if different_first else " (chưa đặt «trang đầu khác»)"
-            yield f"{name} của trang 1 (phần 1) có số trang{reason}: trang 1 không đánh số"
+    header = doc.shown(1, "header", "first" if different_first else "default")
+    if header is not None and has_page_field(header):
+        reason = "" if different_first else " (chưa đặt «trang đầu khác»)"
+        yield f"đầu trang của trang 1 (phần 1) có số trang{reason}: trang 1 không đánh số"
     yield from _numbers_from_page_two(context)
 
 
