@@ -35,6 +35,7 @@ def appendices(context: Context) -> Iterator[str]:
         label = words[-1] if len(words) > 2 else ""
         if len(headings) > 1 and label != ROMAN[position % len(ROMAN)]:
             yield f"{para.where} {para.quote()}: cần «Phụ lục {ROMAN[position]}» (số La Mã)"
+        yield from context.check_style(para, "tên phụ lục", (13, 14), bold=True)
         near = [b.para for b in blocks[index + 1 : index + 6] if b.para and b.para.text.strip()]
         attached = [p for p in near if norm(p.text).startswith("(Kèm theo")]
         if not attached:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from .parts import Context
 from .registry import Unclear, rule
+from .styles import number
 
 INDENT_TWIPS = (539, 737)  # 0.95–1.3 cm: NĐ30 says 1 cm or 1.27 cm
 
@@ -25,9 +26,29 @@ def body(context: Context) -> Iterator[str]:
             shown = "không có" if indent == 0 else f"{indent / 567:.2f} cm".replace(".", ",")
             yield f"{para.where} {para.quote()}: lùi đầu dòng {shown} (cần 1 cm hoặc 1,27 cm)"
         yield from context.check_style(para, "thân văn bản", (13, 14))
+    yield from _spacing(context, paragraphs)
     last = paragraphs[-1]
     if not last.text.rstrip().endswith("./."):
         yield f"{last.where}: thân văn bản phải kết thúc bằng «./.»"
+
+
+def _spacing(context: Context, paragraphs) -> Iterator[str]:
+    """Lines single to 1.5 apart; at least 6 pt between paragraphs (after + next before)."""
+    styles = context.styles
+    for para in paragraphs:
+        rule_, line = styles.spacing(para.element, "lineRule"), styles.spacing(para.element, "line")
+        value = number(line)
+        if value is not None and rule_ in (None, "auto") and not 0.95 <= value / 240 <= 1.55:
+            shown = f"{value / 240:.2f}".replace(".", ",")
+            yield f"{para.where} {para.quote()}: giãn dòng {shown} dòng (cần từ 1 đến 1,5 dòng)"
+    for para, following in zip(paragraphs, paragraphs[1:], strict=False):
+        after = number(styles.spacing(para.element, "after")) or 0
+        before = number(styles.spacing(following.element, "before")) or 0
+        if after + before < 119:  # twips: 6 pt less a rounding margin
+            yield (
+                f"{para.where} {para.quote()}: cách đoạn sau {(after + before) / 20:g} pt "
+                "(cần ít nhất 6 pt)"
+            )
 
 
 @rule("trang-chu-ky", "Trang có chữ ký có cả thân văn bản")

@@ -170,6 +170,15 @@ class StyleSheet:
                 return int(first)
         return 0
 
+    def spacing(self, paragraph, attribute: str, table_style: str | None = None) -> str | None:
+        """A ``w:spacing`` attribute (before, after, line, lineRule) as Word resolves it."""
+        key = qn(f"w:{attribute}")
+        for ppr in self._paragraph_levels(paragraph, table_style):
+            spacing = None if ppr is None else ppr.find(qn("w:spacing"))
+            if spacing is not None and spacing.get(key) is not None:
+                return spacing.get(key)
+        return None
+
     def keeps_with_next(self, paragraph, table_style: str | None = None) -> bool:
         for ppr in self._paragraph_levels(paragraph, table_style):
             keep = None if ppr is None else ppr.find(qn("w:keepNext"))

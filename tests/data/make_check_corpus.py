@@ -343,6 +343,16 @@ def _(d):
         run.font.size = Pt(12)
 
 
+@case("than-gian-dong-gap-doi", ["than-van-ban"])
+def _(d):
+    para(d, "Từ số liệu").paragraph_format.line_spacing = 2.0
+
+
+@case("than-khong-cach-doan", ["than-van-ban"])
+def _(d):
+    para(d, "Trên cơ sở").paragraph_format.space_after = Pt(0)
+
+
 @case("than-thieu-ket-thuc", ["than-van-ban"])
 def _(d):
     run = last_body(d).runs[-1]
@@ -409,6 +419,12 @@ def _(d):
 @case("phu-luc-so-a-rap", ["phu-luc"])
 def _(d):
     set_text(para(d, "Phụ lục II"), "Phụ lục 2")
+
+
+@case("phu-luc-khong-dam", ["phu-luc"])
+def _(d):
+    for run in para(d, "Phụ lục III").runs:
+        run.bold = False
 
 
 @case("kem-theo-khong-nghieng", ["phu-luc"])
