@@ -12,6 +12,7 @@ from .parts import NATION, Context, lines, norm, shown
 from .registry import rule
 
 MOTTOS = ("Độc lập - Tự do - Hạnh phúc", "Độc lập – Tự do – Hạnh phúc")
+BLANK = r"[\s.…_]*"  # a draft leaves number, day and month blank: spaces, dots or «…»
 NO_HEADER = "không thấy bảng tiêu đề (cơ quan bên trái, Quốc hiệu bên phải) ở đầu văn bản"
 
 
@@ -63,7 +64,7 @@ def number(context: Context) -> Iterator[str]:
     if para is None:
         yield "bảng tiêu đề, ô trái: không thấy dòng «Số: …/…» dưới tên cơ quan"
         return
-    match = re.fullmatch(r"Số\s*:\s*(\d*)\s*/\s*(\S+)", lines(para)[0])
+    match = re.fullmatch(rf"Số\s*:{BLANK}(\d*){BLANK}/\s*(\S+)", lines(para)[0])
     if match is None:
         yield f"{para.where} {para.quote()}: cần dạng «Số: 05/TB-SGDĐT» (số để trống khi dự thảo)"
         return
@@ -88,7 +89,7 @@ def place_date(context: Context) -> Iterator[str]:
         yield "bảng tiêu đề, ô phải: không thấy dòng «<địa danh>, ngày … tháng … năm …»"
         return
     text = norm(para.text)
-    match = re.search(r"ngày\s*(\d*)\s*tháng\s*(\d*)\s*năm\s*(\d*)$", text)
+    match = re.search(rf"ngày{BLANK}(\d*){BLANK}tháng{BLANK}(\d*){BLANK}năm\s*(\d*)$", text)
     if match is None:
         yield f"{para.where} {para.quote()}: cần dạng «Hải Phòng, ngày 04 tháng 7 năm 2023»"
         return

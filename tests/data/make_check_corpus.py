@@ -635,6 +635,13 @@ def _(d):
         numbered._p.append(run)
 
 
+@case("du-thao-de-trong-bang-dau-cham", [])
+def _(d):
+    """A draft typed by hand leaves number, day and month as dots."""
+    set_text(cell_para(d, 0, 1, 0, "Số"), "Số: …/TB-SGDĐT")
+    set_text(cell_para(d, 0, 1, 1), "Hải Phòng, ngày ..... tháng ..... năm 2023")
+
+
 @case("mot-co-quan", [])
 def _(d):
     """An agency without a parent agency line: only the issuing agency, in bold."""
