@@ -96,6 +96,10 @@ def page_numbers(context: Context) -> Iterator[str]:
 def _numbers_from_page_two(context: Context) -> Iterator[str]:
     doc = context.doc
     header = doc.shown(1, "header", "default")
+    if doc.setting("w:evenAndOddHeaders") and header is not None and has_page_field(header):
+        even = doc.shown(1, "header", "even")
+        if even is None or not has_page_field(even):
+            yield "đầu trang trang chẵn phần 1 không có số trang (tệp đặt trang chẵn, lẻ khác nhau)"
     if header is not None and has_page_field(header):
         for element in header.iter(qn("w:p")):
             if has_page_field(element):

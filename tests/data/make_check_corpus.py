@@ -480,6 +480,13 @@ def _(d):
     page_field(d.sections[0].footer.paragraphs[0])
 
 
+@case("so-trang-thieu-o-trang-chan", ["so-trang"])
+def _(d):
+    """Even and odd pages with their own headers: the even one has no number."""
+    d.settings.odd_and_even_pages_header_footer = True
+    d.sections[0].even_page_header.paragraphs[0].text = ""
+
+
 @case("so-trang-can-trai", ["so-trang"])
 def _(d):
     header = d.sections[0].header
