@@ -107,8 +107,12 @@ def serve(tmp_path) -> Iterator[Callable[..., Site]]:
 
 
 def snapshot(page, name: str) -> None:
-    """A screenshot of the whole page for the README: docs/web-<name>.png."""
-    page.screenshot(path=str(DOCS / f"web-{name}.png"), full_page=True)
+    """A screenshot of the whole page for the README: docs/web-<name>.png (times masked, so
+    that the picture only changes when the page does)."""
+    times = page.locator(".time")
+    page.screenshot(
+        path=str(DOCS / f"web-{name}.png"), full_page=True, mask=[times], mask_color="#d0d7de"
+    )
 
 
 def log_in(page, site: Site, name: str) -> None:
