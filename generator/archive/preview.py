@@ -19,14 +19,21 @@ def _in_version(path: Path) -> bool:
     return (path.parent / MANIFEST).is_file()
 
 
-def convert_documents(files: list[Path], outdir: Path | None = None) -> list[Path]:
-    """PDFs of ``files`` (one LibreOffice run), next to each file or in ``outdir``."""
+def convert_documents(
+    files: list[Path],
+    outdir: Path | None = None,
+    *,
+    jobs: int | None = None,
+    pdf_a: bool = False,
+) -> list[Path]:
+    """PDFs of ``files`` (split over ``jobs`` LibreOffice processes), next to each file
+    or in ``outdir``; PDF/A-2b with ``pdf_a``."""
     frozen = [path for path in files if _in_version(path)]
     if outdir is None and frozen:
         fix = "dùng «vanban build --pdf» khi tạo phiên bản, hoặc thêm --outdir <thư mục>."
         detail = "phiên bản đã lưu thì không ghi thêm tệp vào."
         raise VersionProblem(path=frozen[0].parent, detail=detail, fix=fix)
-    return to_pdf(files, outdir)
+    return to_pdf(files, outdir, jobs=jobs, pdf_a=pdf_a)
 
 
 def preview_folder(path: Path) -> Path:

@@ -119,6 +119,13 @@ DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])  # 2023-06-26 or 26/06/2
 SHEET_OPTION = click.option(
     "--sheet", default=None, help="Tên trang tính cần đọc khi bảng số liệu là tệp Excel/ODS."
 )
+PDF_A_OPTION = click.option(
+    "--pdf-a",
+    "pdf_a",
+    is_flag=True,
+    help="PDF theo chuẩn PDF/A-2b (nhúng phông chữ) để ký số trên hệ thống quản lý văn bản "
+    "và lưu trữ; vanban không ký.",
+)
 STRICT_OPTION = click.option(
     "--strict", is_flag=True, help="Coi cảnh báo và số đối chiếu lệch là lỗi."
 )

@@ -27,6 +27,7 @@ from .base import (
     DATE,
     HELP_TEXT,
     OUTPUT_OPTION,
+    PDF_A_OPTION,
     SHEET_OPTION,
     STRICT_OPTION,
     Command,
@@ -225,14 +226,17 @@ def _print_findings(notes: list[str], warnings: list) -> None:
 @click.argument("data", type=click.Path(path_type=Path))
 @OUTPUT_OPTION
 @click.option("--pdf", is_flag=True, help="Làm thêm bản PDF (cần LibreOffice) để ký số.")
+@PDF_A_OPTION
 @SHEET_OPTION
 @STRICT_OPTION
-def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict: bool) -> None:
+def build_command(
+    data: Path, output: Path, pdf: bool, pdf_a: bool, sheet: str | None, strict: bool
+) -> None:
     """Tạo dự thảo Thông báo (.docx) từ thư mục số liệu DATA, ví dụ data/2023-06-23."""
     from ..archive.build import build
     from ..figures.tieout import TIEOUT_FILE
 
-    result = build(data, output, pdf=pdf, sheet=sheet, strict=strict)
+    result = build(data, output, pdf=pdf or pdf_a, sheet=sheet, strict=strict, pdf_a=pdf_a)
     if result.created:
         click.echo(f"Đã tạo phiên bản {result.version.name}: {shown(result.output)}")
     else:

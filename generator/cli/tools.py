@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .base import DATE, OUTPUT_OPTION, command, shown
+from .base import DATE, OUTPUT_OPTION, PDF_A_OPTION, command, shown
 
 
 @command("pdf")
@@ -22,11 +22,21 @@ from .base import DATE, OUTPUT_OPTION, command, shown
     default=None,
     help="Thư mục ghi PDF (mặc định: cạnh mỗi tệp .docx).",
 )
-def pdf_command(files: tuple[Path, ...], outdir: Path | None) -> None:
-    """Chuyển các tệp .docx FILES sang PDF bằng một lần chạy LibreOffice."""
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Số LibreOffice chạy cùng lúc (mặc định: số nhân CPU của máy).",
+)
+@PDF_A_OPTION
+def pdf_command(
+    files: tuple[Path, ...], outdir: Path | None, jobs: int | None, pdf_a: bool
+) -> None:
+    """Chuyển các tệp .docx FILES sang PDF, chia cho nhiều LibreOffice chạy song song."""
     from ..archive.preview import convert_documents
 
-    for pdf in convert_documents(list(files), outdir):
+    for pdf in convert_documents(list(files), outdir, jobs=jobs, pdf_a=pdf_a):
         click.echo(f"Đã tạo PDF: {shown(pdf)}")
 
 
