@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..common.errors import VersionProblem
 from ..convert.pdf import to_pdf, to_png
+from ..convert.warm import convert_one
 from .versions import MANIFEST
 
 
@@ -50,5 +51,5 @@ def preview(path: Path, dpi: int = 60) -> list[Path]:
     if path.suffix.lower() == ".pdf":
         return to_png(path, folder, dpi)
     with tempfile.TemporaryDirectory(prefix="vanban-xem-") as work:
-        pdf = to_pdf([path], Path(work))[0]
+        pdf = convert_one(path, Path(work))
         return to_png(pdf, folder, dpi)

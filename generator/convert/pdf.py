@@ -97,11 +97,13 @@ def to_pdf(
     *,
     jobs: int | None = None,
     pdf_a: bool = False,
+    pages: str | None = None,
 ) -> list[Path]:
     """Convert the documents with up to ``jobs`` LibreOffice processes (default: one per
     core), each with its own private profile; each PDF lands next to its document (or in
     ``outdir``), written atomically, with the same bytes for the same .docx. Returns the
-    PDF paths in order. With ``pdf_a`` the PDFs are PDF/A-2b with every font embedded."""
+    PDF paths in order. With ``pdf_a`` the PDFs are PDF/A-2b with every font embedded;
+    ``pages`` ("1", "2-3") exports only those pages."""
     soffice = find_soffice()
     check_font()
     missing = [d for d in documents if not d.is_file()]
@@ -116,7 +118,8 @@ def to_pdf(
     groups = _split(documents, min(jobs or default_jobs(), len(documents)))
     targets = [(outdir or d.parent) / f"{d.stem}.pdf" for d in documents]
     with tempfile.TemporaryDirectory(prefix="vanban-pdf-") as work:
-        produced = _convert_groups(soffice, groups, Path(work), timeout, export_filter(pdf_a))
+        target = export_filter(pdf_a, pages)
+        produced = _convert_groups(soffice, groups, Path(work), timeout, target)
         for document, target in zip(documents, targets, strict=True):
             data = reproducible(produced[document].read_bytes(), document)
             write_atomic(target, data)
