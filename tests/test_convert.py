@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from generator.cli.main import cli
 from generator.common.errors import ToolFailed
+from generator.convert import warm
 from generator.convert.pdf import to_pdf
 from generator.convert.reproducible import document_time
 
@@ -162,3 +163,42 @@ def test_document_time_reads_the_core_properties(tmp_path):
     broken = tmp_path / "b.docx"
     broken.write_bytes(b"not a zip")
     assert document_time(broken) is None
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_warm_converter_is_reused_restarted_and_stopped(pdf_a_build, tmp_path, monkeypatch):
+    _, document = pdf_a_build
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(warm, "_CONVERTER", warm.WarmConverter(max_conversions=2))
+    monkeypatch.setattr(warm, "_UNAVAILABLE", False)
+    converter = warm._converter()
+    first = warm.convert_one(document, tmp_path / "a", pages="1")
+    office = converter._office.pid
+    second = warm.convert_one(document, tmp_path / "b")
+    assert converter._office.pid == office  # the same LibreOffice served both
+    assert len(PdfReader(first).pages) == 1 and len(PdfReader(second).pages) == 8
+    assert "THÔNG BÁO" in _text(first)
+    assert _text(second) == _text(to_pdf([document], tmp_path / "c")[0])
+    warm.convert_one(document, tmp_path / "d", pages="1")
+    assert converter._office.pid != office  # restarted after max_conversions
+    assert _processes_mentioning(str(tmp_path))  # its private profile is in tmp_path
+    warm.stop()
+    assert _processes_mentioning(str(tmp_path)) == []
+    assert not list(tmp_path.glob("vanban-warm-*"))
+
+
+def test_without_libreoffice_python_conversions_fall_back_to_one_shot(
+    pdf_a_build, tmp_path, monkeypatch
+):
+    _, document = pdf_a_build
+    monkeypatch.setattr(warm, "uno_pythons", lambda soffice: [])
+    monkeypatch.setattr(warm, "_CONVERTER", warm.WarmConverter())
+    monkeypatch.setattr(warm, "_UNAVAILABLE", False)
+    pdf = warm.convert_one(document, tmp_path, pages="1")
+    assert len(PdfReader(pdf).pages) == 1
+    assert warm._UNAVAILABLE  # not tried again
