@@ -18,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from ..common.errors import TemplateProblem
 from ..common.vnformat import FILTERS
 from .docx_xml import deterministic_bytes, set_custom_properties
+from .long_tables import split_long_tables
 
 _FIX_VARIABLE = "sửa tên biến trong mẫu cho đúng danh sách biến ở README (mục «Biến trong mẫu»)."
 
@@ -59,6 +60,7 @@ def render_docx(
             detail=f"thẻ mẫu viết sai ({error.message}) gần: «{where[:200]}».",
             fix="mở mẫu bằng Word, sửa thẻ {{ … }} hoặc {% … %} ở chỗ đó.",
         ) from None
+    split_long_tables(document.docx.element.body)  # LibreOffice: minutes → seconds
     _set_properties(document, properties)
     set_custom_properties(document.docx, custom)
     return deterministic_bytes(document.docx)
