@@ -15,7 +15,7 @@ import io
 import re
 import struct
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from uuid import UUID
 
@@ -45,13 +45,49 @@ def document_time(document: Path) -> datetime | None:
     return stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
+_INFO_DATE = re.compile(rb"/(?:CreationDate|ModDate)\(D:(\d{14})(Z'?|[+-]\d\d'\d\d'?)?\)")
+_FILE_ID = re.compile(rb"/ID \[ ?<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})> ?\]")
+_CHECKSUM = re.compile(rb"/DocChecksum /([0-9A-Fa-f]{32})")
+
+
 def reproducible(pdf: bytes, document: Path) -> bytes:
     """``pdf`` (made from ``document``) with its times and identifier fixed by the document."""
+    seed = hashlib.md5(document.read_bytes()).digest()
+    stamp = document_time(document) or datetime(2000, 1, 1, tzinfo=UTC)
+    if b"/OutputIntents" in pdf or b"<x:xmpmeta" in pdf:
+        return _rewritten(pdf, stamp, seed)  # PDF/A: times inside compressed streams too
+    return _patched(pdf, stamp, seed)
+
+
+def _patched(pdf: bytes, stamp: datetime, seed: bytes) -> bytes:
+    """Plain PDF: the times and identifiers replaced in place, each by one of the same
+    length, so every object keeps its offset (fast: no parsing)."""
+
+    def date(match: re.Match[bytes]) -> bytes:
+        zone = match.group(2) or b""
+        offset = timedelta(0)
+        if zone[:1] in (b"+", b"-"):
+            hours, minutes = int(zone[1:3]), int(zone[4:6])
+            offset = timedelta(hours=hours, minutes=minutes) * (1 if zone[:1] == b"+" else -1)
+        local = stamp.astimezone(timezone(offset)).strftime("%Y%m%d%H%M%S").encode()
+        return match.group(0).replace(match.group(1), local, 1)
+
+    hexed = seed.hex().upper().encode()
+    fixed = _INFO_DATE.sub(date, pdf)
+    fixed = _FILE_ID.sub(
+        lambda m: m.group(0).replace(m.group(1), hexed).replace(m.group(2), hexed), fixed
+    )
+    blank = _CHECKSUM.sub(b"/DocChecksum /" + b"0" * 32, fixed)
+    checksum = hashlib.md5(blank).hexdigest().upper().encode()
+    fixed = _CHECKSUM.sub(b"/DocChecksum /" + checksum, fixed)
+    return fixed
+
+
+def _rewritten(pdf: bytes, stamp: datetime, seed: bytes) -> bytes:
+    """PDF/A: rewritten by pypdf (the colour profile's date lives in a compressed stream)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
-    seed = hashlib.md5(document.read_bytes()).digest()
-    stamp = document_time(document) or datetime(2000, 1, 1, tzinfo=UTC)
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header  # PDF/A-2 needs its 1.7 header kept
