@@ -77,6 +77,9 @@ def test_pdf_a_is_identified_as_pdf_a_2b_with_every_font_embedded(pdf_a_build):
     assert fonts and all(fonts.values()), fonts
     assert any("LiberationSerif" in name or "TimesNewRoman" in name for name in fonts)
     assert "/OutputIntents" in reader.trailer["/Root"]
+    root = reader.trailer["/Root"]  # vanban never signs nor certifies: the e-office tool does
+    assert "/Perms" not in root and "/AcroForm" not in root
+    assert b"/Sig" not in pdf.read_bytes()
 
 
 def test_the_draft_pdf_leaves_number_and_date_blank_for_the_signing_tool(pdf_a_build):
