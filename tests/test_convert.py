@@ -205,3 +205,19 @@ def test_without_libreoffice_python_conversions_fall_back_to_one_shot(
     pdf = warm.convert_one(document, tmp_path, pages="1")
     assert len(PdfReader(pdf).pages) == 1
     assert warm._UNAVAILABLE  # not tried again
+
+
+def test_plain_pdfs_repeat_byte_for_byte_and_carry_the_document_time(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Thông báo một trang.")
+    document.core_properties.created = datetime(2023, 6, 23, 11, 30)
+    source = tmp_path / "mot.docx"
+    document.save(str(source))
+    first = to_pdf([source], tmp_path / "a")[0].read_bytes()
+    time.sleep(1.1)
+    second = to_pdf([source], tmp_path / "b")[0].read_bytes()
+    assert first == second
+    assert re.search(rb"/CreationDate\(D:20230623113000", first)
+    assert PdfReader(tmp_path / "a" / "mot.pdf").pages[0].extract_text().strip() == (
+        "Thông báo một trang."
+    )

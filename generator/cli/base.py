@@ -24,8 +24,11 @@ _USAGE_WORDS = (
 _EXTRAS = (
     (r"\bdefault: ", "mặc định: "),
     (r"\brequired\b", "bắt buộc"),
-    (r"\bx>=(\S+?)(?=[;\]])", r"từ \1 trở lên"),
-    (r"\bx<=(\S+?)(?=[;\]])", r"đến \1"),
+    (r"([^\[;\s]+)<=?x<=?([^;\]\s]+)", r"từ \1 đến \2"),
+    (r"\bx>=([^;\]\s]+)", r"từ \1 trở lên"),
+    (r"\bx>([^=;\]\s][^;\]\s]*)", r"lớn hơn \1"),
+    (r"\bx<([^=;\]\s][^;\]\s]*)", r"nhỏ hơn \1"),
+    (r"\bx<=([^;\]\s]+)", r"đến \1"),
     (r"\benv var: ", "biến môi trường: "),
 )
 _METAVARS = {
