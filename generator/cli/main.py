@@ -64,6 +64,8 @@ _USAGE = (
     (r"Missing option '(.+?)'\.?", r"thiếu tuỳ chọn \1."),
     (r"No such option: (\S+)", r"không có tuỳ chọn \1."),
     (r"No such option '(.+?)'\.?", r"không có tuỳ chọn \1."),
+    (r"\(Did you mean one of: (.+?)\?\)", lambda m: _one_of(m.group(1))),
+    (r"\(Did you mean '(.+?)'\?\)", r"Có phải ý bạn là \1?"),
     (r"Did you mean '(.+?)'\?", r"Có phải ý bạn là \1?"),
     (r"Did you mean one of (.+?)\?", r"Có phải ý bạn là một trong \1?"),
     (r"'(.+?)' is not a valid integer( range)?\.?", r"«\1» không phải số nguyên hợp lệ."),
@@ -83,6 +85,10 @@ _USAGE = (
     (r"(.+?) is not in the range (.+?)\.", r"\1 nằm ngoài khoảng \2."),
     (r"(.+?) is not in the range (.+)", r"\1 nằm ngoài khoảng \2."),
 )
+
+
+def _one_of(names: str) -> str:
+    return f"Có phải ý bạn là một trong: {names.replace(chr(39), '')}?"
 
 
 def _usage_message(error: click.UsageError) -> str:
