@@ -118,8 +118,8 @@ def to_pdf(
     groups = _split(documents, min(jobs or default_jobs(), len(documents)))
     targets = [(outdir or d.parent) / f"{d.stem}.pdf" for d in documents]
     with tempfile.TemporaryDirectory(prefix="vanban-pdf-") as work:
-        target = export_filter(pdf_a, pages)
-        produced = _convert_groups(soffice, groups, Path(work), timeout, target)
+        export = export_filter(pdf_a, pages)
+        produced = _convert_groups(soffice, groups, Path(work), timeout, export)
         for document, target in zip(documents, targets, strict=True):
             data = reproducible(produced[document].read_bytes(), document)
             write_atomic(target, data)
