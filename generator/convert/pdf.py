@@ -42,6 +42,7 @@ INSTALL_POPPLER = (
     "Debian/Ubuntu: sudo apt-get install poppler-utils; Windows: cài Poppler for Windows."
 )
 SECONDS_PER_FILE = 20
+SECONDS_PER_MB = 60  # a long appendix takes LibreOffice longer than a short notice
 BASE_SECONDS = 60
 
 
@@ -147,7 +148,8 @@ def _convert_groups(
     errors: list[BaseException] = []
 
     def convert(index: int, group: list[Path]) -> None:
-        limit = timeout or BASE_SECONDS + SECONDS_PER_FILE * len(group)
+        megabytes = sum(document.stat().st_size for document in group) / 1e6
+        limit = timeout or BASE_SECONDS + SECONDS_PER_FILE * len(group) + SECONDS_PER_MB * megabytes
         try:
             results.update(_convert(soffice, group, work / f"lan-{index}", limit, target, cancel))
         except BaseException as error:  # handed to the caller's thread below
