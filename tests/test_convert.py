@@ -150,6 +150,7 @@ def test_a_late_converter_gives_exit_4_and_a_vietnamese_message(tmp_path, monkey
 
     monkeypatch.setattr(pdf_module, "BASE_SECONDS", 1)
     monkeypatch.setattr(pdf_module, "SECONDS_PER_FILE", 0)
+    monkeypatch.setattr(pdf_module, "SECONDS_PER_MB", 0)
     document = _slow_document(tmp_path)
     result = CliRunner().invoke(cli, ["pdf", str(document)])
     assert result.exit_code == 4
