@@ -161,6 +161,7 @@ class WarmConverter:
 _LOCK = threading.Lock()
 _CONVERTER: WarmConverter | None = None
 _UNAVAILABLE = False  # it failed to start once: one-shot conversions from then on
+_FONT_CHECKED = False
 
 
 def _converter() -> WarmConverter | None:
@@ -187,7 +188,7 @@ def convert_one(
     """The PDF of one .docx (next to it or in ``outdir``), by the warm converter when it
     can run, else by a one-shot LibreOffice. ``pages`` ("1", "1-3") limits the pages
     exported. Same bytes for the same document either way."""
-    global _UNAVAILABLE
+    global _UNAVAILABLE, _FONT_CHECKED
     if not document.is_file():
         raise ToolFailed(
             tool="LibreOffice",
@@ -202,7 +203,9 @@ def convert_one(
         options["PageRange"] = pages
     with _LOCK:
         if not _UNAVAILABLE:
-            check_font()
+            if not _FONT_CHECKED:
+                check_font()
+                _FONT_CHECKED = True
             with tempfile.TemporaryDirectory(prefix="vanban-pdf-") as work:
                 produced = Path(work) / "ra.pdf"
                 try:
