@@ -42,7 +42,7 @@ INSTALL_POPPLER = (
     "Debian/Ubuntu: sudo apt-get install poppler-utils; Windows: cài Poppler for Windows."
 )
 SECONDS_PER_FILE = 20
-SECONDS_PER_MB = 60  # a long appendix takes LibreOffice longer than a short notice
+SECONDS_PER_MB = 300  # a long appendix takes LibreOffice longer than a short notice
 BASE_SECONDS = 60
 
 
