@@ -222,3 +222,29 @@ def test_plain_pdfs_repeat_byte_for_byte_and_carry_the_document_time(tmp_path):
     assert PdfReader(tmp_path / "a" / "mot.pdf").pages[0].extract_text().strip() == (
         "Thông báo một trang."
     )
+
+
+def test_one_failing_job_stops_the_other_libreoffice_of_the_batch(tmp_path, monkeypatch):
+    from generator.convert import pdf as pdf_module
+
+    work = tmp_path / "tam"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))
+    slow = _slow_document(tmp_path)  # LibreOffice needs most of a minute for it
+    broken = tmp_path / "hong.docx"
+    docx.Document().save(str(broken))
+    real_run = pdf_module.run
+
+    def failing_run(command, limit, tool, cancel=None):
+        if any(part.endswith("hong.docx") for part in command):
+            time.sleep(2)
+            raise ToolFailed(tool=tool, detail="tệp hỏng.", fix="sửa tệp.")
+        return real_run(command, limit, tool, cancel)
+
+    monkeypatch.setattr(pdf_module, "run", failing_run)
+    start = time.monotonic()
+    with pytest.raises(ToolFailed, match="tệp hỏng"):
+        to_pdf([slow, broken], jobs=2, timeout=900)
+    assert time.monotonic() - start < 30  # the slow conversion was stopped, not awaited
+    assert _processes_mentioning(str(work)) == []
+    assert not (tmp_path / "cham.pdf").exists()
