@@ -248,3 +248,20 @@ def test_one_failing_job_stops_the_other_libreoffice_of_the_batch(tmp_path, monk
     assert time.monotonic() - start < 30  # the slow conversion was stopped, not awaited
     assert _processes_mentioning(str(work)) == []
     assert not (tmp_path / "cham.pdf").exists()
+
+
+def test_vanban_pdf_jobs_converts_every_file(tmp_path):
+    sources = []
+    for index in range(3):
+        document = docx.Document()
+        document.add_paragraph(f"Văn bản số {index}.")
+        sources.append(tmp_path / f"vb-{index}.docx")
+        document.save(str(sources[-1]))
+    result = CliRunner().invoke(cli, ["pdf", "--jobs", "2", *map(str, sources)])
+    assert result.exit_code == 0, result.stderr
+    for index in range(3):
+        text = PdfReader(tmp_path / f"vb-{index}.pdf").pages[0].extract_text()
+        assert text.strip() == f"Văn bản số {index}."
+    wrong = CliRunner().invoke(cli, ["pdf", "--jobs", "0", str(sources[0])])
+    assert wrong.exit_code == 2
+    assert "giá trị của -j / --jobs không hợp lệ: 0 nhỏ hơn 1" in wrong.stderr

@@ -59,7 +59,10 @@ COMMANDS: dict[str, str] = {
 
 
 _USAGE = (
-    (r"Invalid value for '(.+?)': (.*)", r"giá trị của \1 không hợp lệ: \2"),
+    (
+        r"Invalid value for ('.+?'(?: / '.+?')*): (.*)",
+        lambda m: f"giá trị của {m.group(1).replace(chr(39), '')} không hợp lệ: {m.group(2)}",
+    ),
     (r"Missing argument '(.+?)'\.?", r"thiếu tham số \1."),
     (r"Missing option '(.+?)'\.?", r"thiếu tuỳ chọn \1."),
     (r"No such option: (\S+)", r"không có tuỳ chọn \1."),
