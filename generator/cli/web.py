@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .main import OUTPUT_OPTION, cli
+from .base import OUTPUT_OPTION, Command, Context, command
 
 LOOPBACK_NAMES = {"localhost"}
 
@@ -22,7 +22,7 @@ def is_local(host: str) -> bool:
         return False
 
 
-@cli.command("web")
+@command("web")
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Địa chỉ nghe (0.0.0.0: cả mạng)."
 )
@@ -60,7 +60,14 @@ def web_command(host: str, port: int, data_root: Path, output: Path) -> None:
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-@cli.group("user", cls=type(cli))
+class _Accounts(click.Group):
+    """``vanban user …``: Vietnamese help pages for its commands too."""
+
+    command_class = Command
+    context_class = Context
+
+
+@click.group("user", cls=_Accounts, context_settings={"help_option_names": ["-h", "--help"]})
 def user_group() -> None:
     """Tài khoản của trang web (khi chạy cho cả mạng)."""
 
