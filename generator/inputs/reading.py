@@ -107,7 +107,7 @@ def table_from(
     positions = {
         found.name: position
         for position, found in header.columns.items()
-        if found.name != IGNORED and found.level == level
+        if found.name != IGNORED and (found.level == level or found.name in TEXT_COLUMNS)
     }
     problems = list(header.problems)
     problems += missing_columns(
