@@ -22,8 +22,8 @@ from ..kinds.appendices import APPENDIX_FILE, Declarations, load_declarations
 from ..kinds.metadata import METADATA_FILE, load_metadata
 from ..kinds.templates import TEMPLATE_FILE, resolve
 from .charsets import CP1258, UTF8, UTF8_BOM
-from .persons import COUNTING, PERSON_NAMES, check_persons, count_units, find_persons, read_persons
 from .headers import SheetHeader, find_header
+from .persons import COUNTING, PERSON_NAMES, check_persons, count_units, find_persons, read_persons
 from .reading import TABLE_NAMES, find_table, read_grids, read_table, table_from
 from .sheets import MAPPING_FILE, is_flat, read_appendix_sheets, read_mapping
 from .validation import Checked, validate_units

@@ -47,7 +47,7 @@ def rows() -> list[dict]:
     with open(SOURCE, encoding="utf-8-sig", newline="") as stream:
         lines = list(csv.reader(stream))[1:]
     return [
-        {**dict(zip(names, line, strict=True)), **{k: int(v) for k, v in zip(names[3:], line[3:])}}
+        {**dict(zip(names, line, strict=True)), **{k: int(v) for k, v in zip(names[3:], line[3:], strict=True)}}
         for line in lines
     ]
 
