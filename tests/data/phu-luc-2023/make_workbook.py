@@ -46,10 +46,8 @@ def rows() -> list[dict]:
     names = ["don_vi", "cap_hoc", "don_vi_quan_ly", "hs_tong", "hs_chua", "ns_tong", "ns_chua"]
     with open(SOURCE, encoding="utf-8-sig", newline="") as stream:
         lines = list(csv.reader(stream))[1:]
-    return [
-        {**dict(zip(names, line, strict=True)), **{k: int(v) for k, v in zip(names[3:], line[3:], strict=True)}}
-        for line in lines
-    ]
+    records = [dict(zip(names, line, strict=True)) for line in lines]
+    return [{**r, **{k: int(r[k]) for k in names[3:]}} for r in records]
 
 
 def top(sheet, number: str, width: int) -> None:
@@ -141,8 +139,10 @@ def by_level(sheet, data: list[dict]) -> None:
 def main() -> None:
     data = rows()
     per_level = {
-        LEVELS[level]: {k: sum(r[k] for r in data if r["cap_hoc"] == level)
-                        for k in ("hs_tong", "hs_chua", "ns_tong", "ns_chua")}  # fmt: skip
+        LEVELS[level]: {
+            k: sum(r[k] for r in data if r["cap_hoc"] == level)
+            for k in ("hs_tong", "hs_chua", "ns_tong", "ns_chua")
+        }  # fmt: skip
         for level in LEVELS
     }
     book = Workbook()
