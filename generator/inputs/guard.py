@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..common import limits
@@ -113,4 +114,4 @@ def control(where: Problem, char: str) -> Problem:
 
 
 def _at(where: Problem, message: str, fix: str) -> Problem:
-    return Problem(where.file, message, fix, where.row, where.column, where.sheet, where.key)
+    return replace(where, message=message, fix=fix)

@@ -210,7 +210,10 @@ def _row(at: Problem, row: int) -> Problem:
 
 def _legacy_text(column: pd.Series, table: RawTable, at: Problem) -> list[Problem]:
     """Text typed in an old Vietnamese font, decided once per distinct value."""
-    candidates = column[column.str.contains("[\u00a0-\u00ff]", regex=True)]
+    maybe = column.str.contains("[\u00a0-\u00ff]", regex=True) & ~column.str.contains(
+        charsets.VIETNAMESE_LETTERS, regex=True
+    )
+    candidates = column[maybe]
     fonts = {value: charsets.legacy_font(value) for value in candidates.unique()}
     hits = [(p, fonts[v]) for p, v in candidates.items() if fonts.get(v)]
     if not hits:
@@ -264,7 +267,7 @@ def read_csv_grid(path: Path, data: bytes | None = None) -> Grid:
         for row in reader:
             rows.append([cell.strip() for cell in row])
     except csv.Error:
-        at = Problem(path.name, "", row=reader.line_num + 1)
+        at = Problem(path.name, "", row=reader.line_num)
         raise InvalidData([guard.too_long(at, limits.CELL_CHARS + 1)]) from None
     return Grid(path.name, None, rows, encoding)
 

@@ -29,6 +29,7 @@ _PLAIN = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,\u00a0 ])\d{3})(?:\1\d{3})*$")
 _WHOLE_FLOAT = re.compile(r"^(\d+)\.0+$")  # how spreadsheets hand over whole numbers
 _TOTAL_LABELS = ("tong so", "tong cong", "cong", "tong")
+_TOTAL_START = r"^[^\w]*(?i:t\w{0,2}ng|c\w{0,2}ng)"  # what a total label may start with
 _COUNT_FIX = "ghi một số nguyên không âm, ví dụ 1204 hoặc 1.204; ghi 0 nếu không có ai."
 
 
@@ -116,7 +117,10 @@ class _Report:
 
 
 def _is_total(units: pd.Series) -> np.ndarray:
-    distinct = pd.unique(units)
+    maybe = units.str.contains(_TOTAL_START, regex=True).to_numpy(dtype=bool)
+    if not maybe.any():
+        return maybe
+    distinct = pd.unique(units[maybe])
     labels = {u for u in distinct if _total_label(u)}
     return units.isin(labels).to_numpy() if labels else np.zeros(len(units), dtype=bool)
 
@@ -127,21 +131,18 @@ def _total_label(unit: str) -> bool:
 
 
 def _counts(column: pd.Series, data: np.ndarray, report: _Report, name: str) -> pd.Series:
-    """The column as integers (NA where not a count); problems for data rows that are not."""
-    text = column.str.strip()
-    plain = text.str.fullmatch(_PLAIN.pattern)
-    whole = text.str.extract(_WHOLE_FLOAT, expand=False)
-    grouped = text.str.fullmatch(_GROUPED.pattern)
-    digits = text.where(plain, whole.where(whole.notna(), text.str.replace(r"\D", "", regex=True)))
-    good = (plain | whole.notna() | grouped).to_numpy()
-    values = pd.Series(pd.NA, index=column.index, dtype="Int64")
-    if good.any():
-        values[good] = pd.to_numeric(digits[good]).astype("Int64")
-    bad = data & ~good
+    """The column as integers (NA where not a count); problems for data rows that are not.
+
+    Each distinct text is parsed once: a country's table has few distinct counts.
+    """
+    parsed = {value: parse_count(value)[0] for value in pd.unique(column)}
+    values = pd.Series(column.map(parsed).to_numpy(dtype=object), index=column.index)
+    values = values.astype("Int64")
+    bad = data & values.isna().to_numpy()
     if bad.any():
 
         def reason(p: int) -> str:
-            return _reason(text.iloc[p])
+            return _reason(column.iloc[p].strip())
 
         report.rows(bad, name, reason, _COUNT_FIX)
     return values
