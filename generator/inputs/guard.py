@@ -23,6 +23,7 @@ _PROLOG = 4096  # a DOCTYPE can only come before the root element
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # C0/C1 controls except tab, line feed, carriage return; Unicode line/paragraph separators.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{7f}-\x{9f}\x{2028}\x{2029}]"  # for pyarrow
 LINE_BREAKS = re.compile(r"[\t\r\n]+")
 _RESAVE = "mở tệp bằng Excel (hoặc Word) và lưu lại thành tệp mới."
 
@@ -115,3 +116,16 @@ def control(where: Problem, char: str) -> Problem:
 
 def _at(where: Problem, message: str, fix: str) -> Problem:
     return replace(where, message=message, fix=fix)
+
+
+def matches(column, re2_pattern: str):
+    """Boolean numpy array: which values of a text column contain ``re2_pattern`` (pyarrow)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    data = getattr(column.array, "_pa_array", None)
+    if data is None:
+        data = pa.array(column.astype(str).to_numpy(dtype=object), pa.string())
+    found = pc.match_substring_regex(data, re2_pattern)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)

@@ -196,7 +196,7 @@ def check_cells(table: RawTable) -> list[Problem]:
         lengths = column.str.len()
         for position in (lengths > limits.CELL_CHARS).to_numpy().nonzero()[0][:1]:
             problems.append(guard.too_long(_row(at, table.rows[position]), lengths[position]))
-        bad = column.str.contains(guard.CONTROL, regex=True).to_numpy().nonzero()[0]
+        bad = guard.matches(column, guard.CONTROL_RE2).nonzero()[0]
         for position in bad[: limits.PROBLEMS_SHOWN]:
             char = guard.CONTROL.search(column[position]).group()
             problems.append(guard.control(_row(at, table.rows[position]), char))
@@ -210,9 +210,9 @@ def _row(at: Problem, row: int) -> Problem:
 
 def _legacy_text(column: pd.Series, table: RawTable, at: Problem) -> list[Problem]:
     """Text typed in an old Vietnamese font, decided once per distinct value."""
-    maybe = column.str.contains("[\u00a0-\u00ff]", regex=True) & ~column.str.contains(
-        charsets.VIETNAMESE_LETTERS, regex=True
-    )
+    maybe = guard.matches(column, "[\u00a0-\u00ff]")
+    if maybe.any():
+        maybe &= ~guard.matches(column, charsets.VIETNAMESE_LETTERS)
     candidates = column[maybe]
     fonts = {value: charsets.legacy_font(value) for value in candidates.unique()}
     hits = [(p, fonts[v]) for p, v in candidates.items() if fonts.get(v)]

@@ -22,6 +22,7 @@ import pandas as pd
 from ..common import limits
 from ..common.errors import InvalidData, Problem
 from ..common.vnformat import count
+from . import guard
 from .headers import COUNT_COLUMNS, LABELS, fold
 from .reading import RawTable
 
@@ -29,7 +30,7 @@ _PLAIN = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,\u00a0 ])\d{3})(?:\1\d{3})*$")
 _WHOLE_FLOAT = re.compile(r"^(\d+)\.0+$")  # how spreadsheets hand over whole numbers
 _TOTAL_LABELS = ("tong so", "tong cong", "cong", "tong")
-_TOTAL_START = r"^[^\w]*(?i:t\w{0,2}ng|c\w{0,2}ng)"  # what a total label may start with
+_TOTAL_START = "(?i)^[^0-9a-z]*(t[oôổ]ng|c[oôộ]ng)"  # what a total label may start with
 _COUNT_FIX = "ghi một số nguyên không âm, ví dụ 1204 hoặc 1.204; ghi 0 nếu không có ai."
 
 
@@ -117,7 +118,7 @@ class _Report:
 
 
 def _is_total(units: pd.Series) -> np.ndarray:
-    maybe = units.str.contains(_TOTAL_START, regex=True).to_numpy(dtype=bool)
+    maybe = guard.matches(units, _TOTAL_START)
     if not maybe.any():
         return maybe
     distinct = pd.unique(units[maybe])
