@@ -84,19 +84,6 @@ def _refuse(path: Path, message: str, fix: str = _RESAVE) -> None:
     raise InvalidData([Problem(path.name, f"không đọc tệp này: {message}", fix)])
 
 
-def check_text(value: str, where: Problem) -> str:
-    """``value`` with line breaks and tabs made spaces; InvalidData on other controls or length.
-
-    ``where`` locates the cell (its message and fix are replaced).
-    """
-    if len(value) > limits.CELL_CHARS:
-        raise InvalidData([too_long(where, len(value))])
-    found = CONTROL.search(value)
-    if found:
-        raise InvalidData([control(where, found.group())])
-    return LINE_BREAKS.sub(" ", value) if LINE_BREAKS.search(value) else value
-
-
 def too_long(where: Problem, length: int) -> Problem:
     return _at(
         where,
@@ -121,11 +108,17 @@ def _at(where: Problem, message: str, fix: str) -> Problem:
 def matches(column, re2_pattern: str):
     """Boolean numpy array: which values of a text column contain ``re2_pattern`` (pyarrow)."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
+
+    found = pc.match_substring_regex(arrow(column), re2_pattern)
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def arrow(column):
+    """A text column as Arrow strings (free when pandas already holds it in Arrow)."""
+    import pyarrow as pa
 
     data = getattr(column.array, "_pa_array", None)
     if data is None:
         data = pa.array(column.astype(str).to_numpy(dtype=object), pa.string())
-    found = pc.match_substring_regex(data, re2_pattern)
-    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+    return data

@@ -13,11 +13,16 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from python_calamine import CalamineWorkbook
 
 from ..common import limits
@@ -26,6 +31,7 @@ from . import charsets, guard
 from .headers import (
     COLUMNS,
     COUNT_COLUMNS,
+    HEADER_DEPTH,
     HEADER_SEARCH,
     IGNORED,
     LABELS,
@@ -42,6 +48,8 @@ __all__ = ["COUNT_COLUMNS", "LABELS", "Grid", "RawTable", "find_table", "fold", 
 TABLE_NAMES = ("don-vi.csv", "don-vi.xlsx", "don-vi.xlsm", "don-vi.xls", "don-vi.ods")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_COLUMNS = ("don_vi", "cap_hoc", "don_vi_quan_ly")
+_HEAD_CHARS = 1 << 18  # a CSV longer than this has its body parsed by pyarrow
+_MAX_COLUMNS = 512
 _DELIMITERS = (",", ";", "\t")
 _CONVERT_FIX = (
     "chuyển sang Unicode bằng Unikey: bôi đen bảng, chép (Ctrl+C), mở Unikey → Công cụ chuyển mã "
@@ -59,6 +67,8 @@ class Grid:
     rows: list[list[str]]
     encoding: str | None = None  # for CSV: the character set it was found in
     merged: bool = False  # merged cells were filled in (spreadsheets)
+    text: str | None = None  # a large CSV: ``rows`` is its head only; the body is parsed later
+    delimiter: str = ","
 
 
 @dataclass(frozen=True)
@@ -119,12 +129,23 @@ def table_from(
     )
     if problems:
         raise InvalidData(problems)
-    first = header.first_data_row - 1
-    body = [(n, row) for n, row in enumerate(grid.rows[first:], start=first + 1) if any(row)]
-    width = max(header.columns) + 1 if header.columns else 0
-    problems += _ragged_rows(body, width, grid.file, grid.sheet)
-    frame = _frame(body, positions, implied, _label_positions(header))
-    rows = tuple(number for number, _ in body)
+    fast = _arrow_body(grid, header.first_data_row) if grid.text is not None else None
+    if fast is None:
+        if grid.text is not None:
+            grid = _full_grid(grid)
+        first = header.first_data_row - 1
+        body = [(n, row) for n, row in enumerate(grid.rows[first:], start=first + 1) if any(row)]
+        width = max(header.columns) + 1 if header.columns else 0
+        problems += _ragged_rows(body, width, grid.file, grid.sheet)
+        rows = tuple(number for number, _ in body)
+
+        def cells(position: int) -> pd.Series:
+            return pd.Series(
+                [row[position] if position < len(row) else "" for _, row in body], dtype="str"
+            )
+    else:
+        cells, rows = fast
+    frame = _frame(cells, len(rows), positions, implied, _label_positions(header))
     letters = {name: column_letter(position) for name, position in positions.items()}
     shown = _shown(header, positions)
     table = RawTable(grid.file, grid.sheet, frame, rows, shown, grid.encoding, letters)
@@ -146,7 +167,8 @@ def _label_positions(header: SheetHeader) -> list[int]:
 
 
 def _frame(
-    body: list[tuple[int, list[str]]],
+    cells: Callable[[int], pd.Series],
+    length: int,
     positions: dict[str, int],
     implied: dict[str, str],
     labels: list[int],
@@ -155,21 +177,19 @@ def _frame(
     for column in COLUMNS:
         position = positions.get(column.name)
         if position is None:
-            columns[column.name] = [implied.get(column.name, "")] * len(body)
+            columns[column.name] = pd.Series([implied.get(column.name, "")] * length, dtype="str")
         else:
-            columns[column.name] = [row[position] if position < len(row) else "" for _, row in body]
-    frame = pd.DataFrame(columns, dtype="str")
+            columns[column.name] = cells(position)
+    frame = pd.DataFrame(columns)
     for name in TEXT_COLUMNS:  # a line break typed in a name (Alt+Enter) becomes a space
-        if name in positions:
+        if name in positions and guard.matches(frame[name], "[\t\r\n]").any():
             frame[name] = frame[name].str.replace(guard.LINE_BREAKS.pattern, " ", regex=True)
     name = next((n for n in ("don_vi", "don_vi_quan_ly") if n in positions), None)
     if labels and name:
         for position in labels:  # «Tổng số» written in STT, merged over the name
-            cells = pd.Series(
-                [row[position] if position < len(row) else "" for _, row in body], dtype="str"
-            )
-            take = (frame[name] == "") & cells.map(_is_total_label).astype(bool)
-            frame.loc[take, name] = cells[take]
+            written = cells(position)
+            take = (frame[name] == "").to_numpy() & written.map(_is_total_label).to_numpy(bool)
+            frame.loc[take, name] = written[take]
     return frame
 
 
@@ -260,6 +280,16 @@ def read_csv_grid(path: Path, data: bytes | None = None) -> Grid:
         _too_many_rows(path.name, None, data.count(b"\n"))
     text, encoding = decode(path.name, data)
     delimiter = sniff_delimiter(text)
+    if len(text) > _HEAD_CHARS:  # the head for the header; pyarrow parses the body
+        end = 0
+        for _ in range(HEADER_SEARCH + HEADER_DEPTH + 1):
+            end = text.find("\n", end) + 1 or len(text)
+        rows = _csv_rows(path.name, text[:end], delimiter)
+        return Grid(path.name, None, rows, encoding, text=text, delimiter=delimiter)
+    return Grid(path.name, None, _csv_rows(path.name, text, delimiter), encoding)
+
+
+def _csv_rows(file: str, text: str, delimiter: str) -> list[list[str]]:
     csv.field_size_limit(limits.CELL_CHARS + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
@@ -267,9 +297,57 @@ def read_csv_grid(path: Path, data: bytes | None = None) -> Grid:
         for row in reader:
             rows.append([cell.strip() for cell in row])
     except csv.Error:
-        at = Problem(path.name, "", row=reader.line_num)
+        at = Problem(file, "", row=reader.line_num)
         raise InvalidData([guard.too_long(at, limits.CELL_CHARS + 1)]) from None
-    return Grid(path.name, None, rows, encoding)
+    return rows
+
+
+def _full_grid(grid: Grid) -> Grid:
+    rows = _csv_rows(grid.file, grid.text or "", grid.delimiter)
+    return Grid(grid.file, grid.sheet, rows, grid.encoding)
+
+
+def _arrow_body(
+    grid: Grid, first_row: int
+) -> tuple[Callable[[int], pd.Series], tuple[int, ...]] | None:
+    """The body of a large CSV parsed by pyarrow; None when only the careful path is exact
+    (blank lines, line breaks inside cells, ragged rows, huge cells)."""
+    text = grid.text or ""
+    start = 0
+    for _ in range(first_row - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    body = text[start:].encode("utf-8")
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=grid.delimiter, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(_MAX_COLUMNS)},
+                strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_rows != lines or table.num_columns >= _MAX_COLUMNS:
+        return None
+    trimmed = [pc.utf8_trim_whitespace(column) for column in table.columns]
+    filled = pc.not_equal(trimmed[0], "")
+    for column in trimmed[1:]:
+        filled = pc.or_(filled, pc.not_equal(column, ""))
+    keep = filled.to_numpy(zero_copy_only=False)
+    numbers = (np.arange(table.num_rows) + first_row)[keep]
+
+    def cells(position: int) -> pd.Series:
+        if position >= len(trimmed):
+            return pd.Series([""] * int(keep.sum()), dtype="str")
+        column = trimmed[position].filter(pa.array(keep))
+        return column.to_pandas().astype("str").reset_index(drop=True)
+
+    return cells, tuple(numbers.tolist())
 
 
 def decode(file: str, data: bytes) -> tuple[str, str]:

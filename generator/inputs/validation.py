@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..common import limits
 from ..common.errors import InvalidData, Problem
@@ -136,10 +138,20 @@ def _counts(column: pd.Series, data: np.ndarray, report: _Report, name: str) -> 
 
     Each distinct text is parsed once: a country's table has few distinct counts.
     """
-    parsed = {value: parse_count(value)[0] for value in pd.unique(column)}
-    values = pd.Series(column.map(parsed).to_numpy(dtype=object), index=column.index)
-    values = values.astype("Int64")
-    bad = data & values.isna().to_numpy()
+    plain = guard.matches(column, "^[0-9]{1,15}$")
+    numbers = np.zeros(len(column), dtype=np.int64)
+    if plain.any():
+        digits = pc.filter(guard.arrow(column), pa.array(plain))
+        numbers[plain] = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    valid = plain.copy()
+    if not plain.all():
+        codes, distinct = pd.factorize(column[~plain])
+        parsed = [parse_count(value)[0] for value in distinct]
+        others = np.array([-1 if v is None else v for v in parsed] + [-1], dtype=np.int64)[codes]
+        numbers[~plain] = np.maximum(others, 0)
+        valid[~plain] = others >= 0
+    values = pd.Series(pd.arrays.IntegerArray(numbers, ~valid), index=column.index)
+    bad = data & ~valid
     if bad.any():
 
         def reason(p: int) -> str:
@@ -180,8 +192,9 @@ def _check_text(
         "thiếu tên đơn vị.",
         "ghi tên đơn vị vào ô này.",
     )
-    upper = {value: known.get(value.upper()) for value in pd.unique(frame["cap_hoc"])}
-    levels = frame["cap_hoc"].map(upper)
+    codes, distinct = pd.factorize(frame["cap_hoc"])
+    canonical = np.array([known.get(str(v).upper()) for v in distinct] + [None], dtype=object)
+    levels = pd.Series(canonical[codes], index=frame.index, dtype=object)
     unknown = data & levels.isna().to_numpy()
 
     def level_message(p: int) -> str:
