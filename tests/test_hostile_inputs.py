@@ -185,3 +185,28 @@ def test_a_file_over_the_size_limit_is_refused(data_copy, tmp_path, monkeypatch)
     result = _build(data_copy, tmp_path)
     assert result.exit_code == 1
     assert "don-vi.csv: tệp nặng" in result.stderr and "quá giới hạn" in result.stderr
+
+
+def test_openpyxl_reads_office_xml_through_defusedxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML  # returned forms read by openpyxl never expand entities
+
+
+def test_a_zip_with_too_many_parts_is_refused(data_copy, tmp_path):
+    (data_copy / "don-vi.csv").unlink()
+    with zipfile.ZipFile(data_copy / "don-vi.xlsx", "w") as book:
+        for number in range(limits.ZIP_MEMBERS + 1):
+            book.writestr(f"x/{number}.xml", b"")
+    result = _build(data_copy, tmp_path)
+    assert result.exit_code == 1
+    assert f"tệp gồm {limits.ZIP_MEMBERS + 1} phần, quá giới hạn" in result.stderr
+
+
+def test_many_rows_with_the_same_error_are_listed_first_then_counted(data_copy, tmp_path):
+    rows = "".join(f"THPT X{n},THPTX,Sở GDĐT,10,0,1,0\n" for n in range(25))
+    _folder_with(data_copy, "don-vi.csv", (HEADER + rows).encode("utf-8"))
+    result = _build(data_copy, tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.count("cấp học «THPTX» không hợp lệ") == limits.PROBLEMS_SHOWN
+    assert "còn 5 dòng khác cùng lỗi này" in result.stderr
