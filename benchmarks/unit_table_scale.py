@@ -8,7 +8,8 @@ For each size it writes a unit table (one row per unit and level, ~700 district 
 levels in the national proportions) and runs, each in a new process, measuring wall time and
 peak memory (max RSS):
   1. vanban: reading and checking the table (``load_inputs``), the path issue #13 item 8 is
-     about; and ``vanban validate`` (adds the appendix figures, ``figures/aggregate.py``);
+     about; ``vanban validate`` (adds the appendix figures, ``figures/aggregate.py``); and, up
+     to 100,000 rows, ``vanban build`` (adds rendering the .docx with every appendix row);
   2. the same two with the code of the baseline revision (today's cost);
   3. plain Python doing equal work: csv.DictReader and int() of every count.
 Goals: 40,000 rows under 3 s and 400 MB; 1,000,000 rows under 30 s.
@@ -111,6 +112,10 @@ def main() -> None:
                  ["-m", "generator", "validate", str(data)]),
                 ("Python thuần: csv.DictReader + int()", ROOT, ["-c", PLAIN, str(data)]),
             ]  # fmt: skip
+            if rows <= options.skip_baseline_above:  # a whole notice, appendices included
+                out = str(Path(work) / f"ra-{rows}")
+                runs.insert(2, ("vanban build (cả văn bản .docx)", ROOT,
+                                ["-m", "generator", "build", str(data), "-o", out]))  # fmt: skip
             for label, code, argv in runs:
                 if code is today and rows > options.skip_baseline_above:
                     print(f"{rows:>10,} | {label:<44} | {'(bỏ qua: quá lâu)':>18}")
