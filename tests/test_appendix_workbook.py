@@ -125,26 +125,39 @@ def test_appendix_ii_alone_as_printed_is_a_table_of_the_body_s_thpt_schools(tmp_
 
 def test_an_ambiguous_sheet_asks_for_the_mapping_then_follows_it(tmp_path):
     def untitled_ii_and_iii(book):
+        for name, new in (("PL II", "Trường"), ("PL III", "Trung tâm")):
+            _untitle(book[name])
+            for cell in book[name][5]:
+                if cell.value in ("HỌC SINH", "HỌC VIÊN"):
+                    cell.value = "HỌC SINH, HỌC VIÊN"
+            book[name].title = new
+
+    folder = _folder(tmp_path, _edited(tmp_path, untitled_ii_and_iii))
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 1
+    assert "trang tính «Trường»" in result.stderr
+    assert "không biết trang tính này là phụ lục nào (có thể là: II (thpt), III (gdtx))" in (
+        result.stderr
+    )
+    assert "bang-so-lieu.toml" in result.stderr
+    (folder / "bang-so-lieu.toml").write_text(
+        '[trang_tinh]\n"Trường" = "thpt"\n"Trung tâm" = "III"\n', encoding="utf-8"
+    )
+    fixed = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert fixed.exit_code == 0, fixed.stderr
+    assert "«Trung tâm» là phụ lục III (nhận theo bang-so-lieu.toml" in fixed.output
+
+
+def test_a_sheet_named_like_its_appendix_settles_a_tie(tmp_path, shipped_inputs):
+    def untitled_ii_and_iii(book):
         for name in ("PL II", "PL III"):
             _untitle(book[name])
             for cell in book[name][5]:
                 if cell.value in ("HỌC SINH", "HỌC VIÊN"):
                     cell.value = "HỌC SINH, HỌC VIÊN"
 
-    folder = _folder(tmp_path, _edited(tmp_path, untitled_ii_and_iii))
-    result = CliRunner().invoke(cli, ["validate", str(folder)])
-    assert result.exit_code == 1
-    assert "trang tính «PL II»" in result.stderr
-    assert "không biết trang tính này là phụ lục nào (có thể là: II (thpt), III (gdtx))" in (
-        result.stderr
-    )
-    assert "bang-so-lieu.toml" in result.stderr
-    (folder / "bang-so-lieu.toml").write_text(
-        '[trang_tinh]\n"PL II" = "thpt"\n"PL III" = "III"\n', encoding="utf-8"
-    )
-    fixed = CliRunner().invoke(cli, ["validate", str(folder)])
-    assert fixed.exit_code == 0, fixed.stderr
-    assert "«PL III» là phụ lục III (nhận theo bang-so-lieu.toml" in fixed.output
+    inputs = load_inputs(_folder(tmp_path, _edited(tmp_path, untitled_ii_and_iii)))
+    assert _figures(inputs) == _figures(shipped_inputs)
 
 
 def test_a_missing_column_is_placed_at_the_header_row_found(tmp_path):

@@ -69,3 +69,20 @@ def test_a_windows_1258_semicolon_export_builds_the_same_notice(utf8, tmp_path):
     same = build(utf8, tmp_path / "a").output
     other = build(variant, tmp_path / "b").output
     assert _visible(same) == _visible(other)
+
+
+def test_a_problem_in_an_export_names_its_cell(utf8, tmp_path):
+    from generator.common.errors import InvalidData
+
+    folder = _variant(utf8, tmp_path, lambda text: text.encode("utf-8"), ";")
+    export = folder / "ca-nhan.csv"
+    lines = export.read_text(encoding="utf-8").splitlines()
+    cells = lines[2].split(";")
+    cells[5] = "Lớp 10"  # Cấp học, the 6th column (F)
+    lines[2] = ";".join(cells)
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidData) as raised:
+        load_inputs(folder)
+    (problem,) = raised.value.problems
+    assert problem.cell == "F3"
+    assert "cấp học «Lớp 10» không hợp lệ" in problem.message

@@ -27,7 +27,7 @@ from ..common import limits
 from ..common.errors import InvalidData, Problem
 from . import guard
 from .charsets import UTF8, UTF8_BOM
-from .headers import Wanted, fold, match_columns
+from .headers import Wanted, column_letter, fold, match_columns
 from .reading import decode, sniff_delimiter
 
 PERSON_NAMES = ("ca-nhan.parquet", "ca-nhan.csv", "ca-nhan.xlsx")
@@ -95,6 +95,9 @@ def read_persons(path: Path, wanted: tuple[str, ...] | None = None) -> pd.DataFr
     keep = [h for h, name in renamed.items() if wanted is None or name in wanted]
     few = {h for h in keep if renamed[h] in CATEGORICAL}
     frame = _load(path, source, keep, few).rename(columns=renamed)
+    frame.attrs["letters"] = {
+        renamed[h]: column_letter(source.headers.index(h)) for h in keep if h in source.headers
+    }
     for name in ("don_vi", "cap_hoc", "don_vi_quan_ly", "doi_tuong", "xac_thuc"):
         frame[name] = _text(frame[name])
     problems = _cells(frame, path.name)
@@ -304,6 +307,7 @@ def _rows(
             fix,
             row=int(p) + 2,
             column=PERSON_LABELS[column],
+            letter=frame.attrs.get("letters", {}).get(column),
         )
         for p in positions[:SHOWN]
     ]

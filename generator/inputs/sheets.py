@@ -15,6 +15,7 @@ counted. Every "Tổng số" row is tied out against the rows of its sheet.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,8 @@ def _match(
         return titled[0], "tiêu đề"
     if len(shaped) > 1:
         shaped = _by_learners(shaped, header) or shaped
+    if len(shaped) > 1:
+        shaped = _by_sheet_name(grid.sheet or "", shaped, specs) or shaped
     if len(shaped) == 1:
         return shaped[0], "các cột"
     candidates = shaped or list(specs)
@@ -214,7 +217,26 @@ def _by_title(title: str, specs: tuple[AppendixSpec, ...]) -> list[AppendixSpec]
     ]
     if close:
         return close
-    return [s for s in specs if f" phu luc {s.number.lower()} " in f" {folded} "]
+    return [
+        s
+        for position, s in enumerate(specs, start=1)
+        if f" phu luc {s.number.lower()} " in f" {folded} " or f" phu luc {position} " in folded
+    ]
+
+
+def _by_sheet_name(
+    name: str, candidates: list[AppendixSpec], specs: tuple[AppendixSpec, ...]
+) -> list[AppendixSpec]:
+    """A sheet named like "PL2", "Phụ lục II", "PL III" names its appendix's number."""
+    found = re.fullmatch(r"(?:pl|phu luc|phuluc|phu luc so)\s*([0-9]+|[ivxlc]+)", fold(name))
+    if not found:
+        return []
+    token = found.group(1)
+    return [
+        s
+        for position, s in enumerate(specs, start=1)
+        if s in candidates and token in (s.number.lower(), str(position))
+    ]
 
 
 def _by_learners(specs: list[AppendixSpec], header: SheetHeader) -> list[AppendixSpec]:
