@@ -171,3 +171,15 @@ def test_a_missing_column_is_placed_at_the_header_row_found(tmp_path):
         load_inputs(_folder(tmp_path, _edited(tmp_path, no_staff_total)))
     assert all(p.row in (5, None) for p in raised.value.problems), raised.value
     assert not any(p.row == 1 for p in raised.value.problems)
+
+
+def test_an_unknown_column_in_one_sheet_is_named_there(tmp_path):
+    def odd_column(book):
+        book["PL III"]["H6"] = "Ghi chép"
+
+    folder = _folder(tmp_path, _edited(tmp_path, odd_column))
+    with pytest.raises(InvalidData) as raised:
+        load_inputs(folder)
+    (problem,) = raised.value.problems
+    assert (problem.sheet, problem.row, problem.letter) == ("PL III", 5, "H")
+    assert "tiêu đề cột không thuộc bảng số liệu" in problem.message

@@ -121,8 +121,8 @@ def _appendix_like(header: SheetHeader | None, sheets: int) -> bool:
     """Sheets shaped like printed appendices (level or office left to the appendix)."""
     if header is None:
         return sheets > 1
-    if header.problems:
-        return False
+    if header.problems:  # a typo in a flat table is reported as such
+        return sheets > 1 and _implied_by_layout(header)
     return sheets > 1 or _implied_by_layout(header)
 
 
