@@ -60,23 +60,24 @@ def write_table(folder: Path, rows: int) -> None:
             )
 
 
-def measure(code: Path, argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak MB of one new process running with ``code`` first on the path."""
+def measure(code: Path, argv: list[str], limit: float) -> tuple[float, float] | None:
+    """Wall seconds and peak MB of one new process running with ``code`` first on the path;
+    None when it did not finish within ``limit`` seconds (it is then stopped)."""
     probe = (
         "import resource, subprocess, sys, time; start = time.perf_counter(); "
-        "done = subprocess.run(sys.argv[2:], env={**__import__('os').environ, "
-        "'PYTHONPATH': sys.argv[1]}, capture_output=True); "
+        "done = subprocess.run(sys.argv[3:], env={**__import__('os').environ, "
+        "'PYTHONPATH': sys.argv[1]}, capture_output=True, timeout=float(sys.argv[2])); "
         "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024; "
         "print(time.perf_counter() - start, peak, done.returncode)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(code), sys.executable, *argv],
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(code), str(limit), sys.executable, *argv],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.split()
-    if out[2] != "0":
-        return float("nan"), float("nan")
+    )
+    out = done.stdout.split()
+    if done.returncode != 0 or out[2] != "0":
+        return None
     return float(out[0]), float(out[1])
 
 
@@ -96,6 +97,7 @@ def main() -> None:
     parser.add_argument("rows", nargs="*", type=int, default=[40_000, 1_000_000])
     parser.add_argument("--baseline", default="889d0c6")
     parser.add_argument("--skip-baseline-above", type=int, default=100_000)
+    parser.add_argument("--limit", type=float, default=180, help="seconds for today's code")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         today = export(options.baseline, Path(work) / "baseline")
@@ -112,15 +114,17 @@ def main() -> None:
                  ["-m", "generator", "validate", str(data)]),
                 ("Python thuần: csv.DictReader + int()", ROOT, ["-c", PLAIN, str(data)]),
             ]  # fmt: skip
-            if rows <= options.skip_baseline_above:  # a whole notice, appendices included
+            if rows <= options.skip_baseline_above:  # the whole notice: appendices rendered too
                 out = str(Path(work) / f"ra-{rows}")
                 runs.insert(2, ("vanban build (cả văn bản .docx)", ROOT,
                                 ["-m", "generator", "build", str(data), "-o", out]))  # fmt: skip
             for label, code, argv in runs:
-                if code is today and rows > options.skip_baseline_above:
-                    print(f"{rows:>10,} | {label:<44} | {'(bỏ qua: quá lâu)':>18}")
+                limit = options.limit if code is today else 3600
+                found = measure(code, argv, limit)
+                if found is None:
+                    print(f"{rows:>10,} | {label:<44} | > {limit:.0f} s: dừng, không xong")
                     continue
-                seconds, peak = measure(code, argv)
+                seconds, peak = found
                 print(f"{rows:>10,} | {label:<44} | {seconds:7.2f} | {peak:8.0f}", flush=True)
 
 
