@@ -5,8 +5,8 @@ Usage: python benchmarks/unit_table_scale.py [ROWS ...]   (default: 40000 100000
                           last commit before the vectorised reader)
 
 For each size it writes a unit table (one row per unit and level, ~700 district offices,
-levels in the national proportions) and runs, each in a new process, measuring wall time and
-peak memory (max RSS):
+levels in the national proportions) and runs, each in a new process, measuring wall time, CPU
+time (steadier on a shared machine) and peak memory (max RSS):
   1. vanban: reading and checking the table (``load_inputs``), the path issue #13 item 8 is
      about; ``vanban validate`` (adds the appendix figures, ``figures/aggregate.py``); and, up
      to 100,000 rows, ``vanban build`` (adds rendering the .docx with every appendix row);
@@ -60,25 +60,28 @@ def write_table(folder: Path, rows: int) -> None:
             )
 
 
-def measure(code: Path, argv: list[str], limit: float) -> tuple[float, float] | None:
-    """Wall seconds and peak MB of one new process running with ``code`` first on the path;
+def measure(code: Path, argv: list[str], limit: float) -> tuple[float, float, float] | None:
+    """Wall seconds, peak MB and CPU seconds of one new process running ``code``;
     None when it did not finish within ``limit`` seconds (it is then stopped)."""
     probe = (
         "import resource, subprocess, sys, time; start = time.perf_counter(); "
         "done = subprocess.run(sys.argv[3:], env={**__import__('os').environ, "
         "'PYTHONPATH': sys.argv[1]}, capture_output=True, timeout=float(sys.argv[2])); "
         "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024; "
-        "print(time.perf_counter() - start, peak, done.returncode)"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(time.perf_counter() - start, peak, done.returncode, "
+        "usage.ru_utime + usage.ru_stime)"
     )
-    done = subprocess.run(
+    done = subprocess.run(  # from a neutral folder: "-c" and "-m" put the cwd first on the path
         [sys.executable, "-c", probe, str(code), str(limit), sys.executable, *argv],
         capture_output=True,
         text=True,
+        cwd=tempfile.gettempdir(),
     )
     out = done.stdout.split()
     if done.returncode != 0 or out[2] != "0":
         return None
-    return float(out[0]), float(out[1])
+    return float(out[0]), float(out[1]), float(out[3])
 
 
 def export(revision: str, into: Path) -> Path:
@@ -101,7 +104,7 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         today = export(options.baseline, Path(work) / "baseline")
-        print(f"{'dòng':>10} | {'cách đo':<44} | {'giây':>7} | {'MB đỉnh':>8}")
+        print(f"{'dòng':>10} | {'cách đo':<44} | {'giây':>7} | {'giây CPU':>7} | {'MB đỉnh':>8}")
         for rows in options.rows:
             data = Path(work) / f"bang-{rows}"
             write_table(data, rows)
@@ -124,8 +127,11 @@ def main() -> None:
                 if found is None:
                     print(f"{rows:>10,} | {label:<44} | > {limit:.0f} s: dừng, không xong")
                     continue
-                seconds, peak = found
-                print(f"{rows:>10,} | {label:<44} | {seconds:7.2f} | {peak:8.0f}", flush=True)
+                seconds, peak, cpu = found
+                print(
+                    f"{rows:>10,} | {label:<44} | {seconds:7.2f} | {cpu:7.2f} | {peak:8.0f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
