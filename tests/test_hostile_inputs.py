@@ -210,3 +210,12 @@ def test_many_rows_with_the_same_error_are_listed_first_then_counted(data_copy, 
     assert result.exit_code == 1
     assert result.stderr.count("cấp học «THPTX» không hợp lệ") == limits.PROBLEMS_SHOWN
     assert "còn 5 dòng khác cùng lỗi này" in result.stderr
+
+
+def test_a_per_person_export_over_the_size_limit_is_refused(tmp_path, monkeypatch):
+    folder = tmp_path / "ky"
+    write_synthetic(folder, SHIPPED, scale=0.001, seed=1, fmt="csv")
+    monkeypatch.setattr(limits, "PERSONS_FILE_BYTES", 1000)
+    result = _build(folder, tmp_path)
+    assert result.exit_code == 1
+    assert "ca-nhan.csv: tệp nặng" in result.stderr and "tệp dữ liệu từng người" in result.stderr
