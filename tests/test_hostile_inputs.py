@@ -219,3 +219,11 @@ def test_a_per_person_export_over_the_size_limit_is_refused(tmp_path, monkeypatc
     result = _build(folder, tmp_path)
     assert result.exit_code == 1
     assert "ca-nhan.csv: tệp nặng" in result.stderr and "tệp dữ liệu từng người" in result.stderr
+
+
+def test_a_nul_byte_in_a_csv_names_its_line(data_copy, tmp_path):
+    text = HEADER + "THPT A,THPT,Sở GDĐT,10,0,1,0\nTHPT B\x00,THPT,Sở GDĐT,10,0,1,0\n"
+    _folder_with(data_copy, "don-vi.csv", text.encode("utf-8"))
+    result = _build(data_copy, tmp_path)
+    assert result.exit_code == 1
+    assert "don-vi.csv, dòng 3: ô chứa ký tự điều khiển không in được (U+0000)" in result.stderr

@@ -279,6 +279,10 @@ def read_csv_grid(path: Path, data: bytes | None = None) -> Grid:
     if data.count(b"\n") > limits.UNIT_ROWS + 1:
         _too_many_rows(path.name, None, data.count(b"\n"))
     text, encoding = decode(path.name, data)
+    nul = text.find("\x00")  # the csv module cannot read past one
+    if nul >= 0:
+        at = Problem(path.name, "", row=text.count("\n", 0, nul) + 1)
+        raise InvalidData([guard.control(at, "\x00")])
     delimiter = sniff_delimiter(text)
     if len(text) > _HEAD_CHARS:  # the head for the header; pyarrow parses the body
         end = 0
