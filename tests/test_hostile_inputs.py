@@ -122,7 +122,7 @@ def test_a_50_mb_cell_in_a_per_person_export(tmp_path):
     assert "ca-nhan.csv, dòng 4: ô dài" in result.stderr
 
 
-@pytest.mark.parametrize("char", ["\u0007", "\u000c", "\u0000", "\u2028"])
+@pytest.mark.parametrize("char", ["\u0007", "\u000c", "\u001b", "\u2028"])
 def test_a_control_character_in_a_name_names_the_cell(data_copy, tmp_path, char):
     text = HEADER + f"THPT A{char}B,THPT,Sở GDĐT,10,0,1,0\n"
     _folder_with(data_copy, "don-vi.csv", text.encode("utf-8"))
@@ -227,3 +227,9 @@ def test_a_nul_byte_in_a_csv_names_its_line(data_copy, tmp_path):
     result = _build(data_copy, tmp_path)
     assert result.exit_code == 1
     assert "don-vi.csv, dòng 3: ô chứa ký tự điều khiển không in được (U+0000)" in result.stderr
+    from generator.common.errors import InvalidData
+    from generator.inputs.reading import read_table
+
+    with pytest.raises(InvalidData) as raised:
+        read_table(data_copy / "don-vi.csv")
+    assert raised.value.problems[0].cell == "A3"

@@ -281,7 +281,12 @@ def read_csv_grid(path: Path, data: bytes | None = None) -> Grid:
     text, encoding = decode(path.name, data)
     nul = text.find("\x00")  # the csv module cannot read past one
     if nul >= 0:
-        at = Problem(path.name, "", row=text.count("\n", 0, nul) + 1)
+        start = text.rfind("\n", 0, nul) + 1
+        line = text[start : text.find("\n", nul) if "\n" in text[nul:] else len(text)]
+        cells = next(csv.reader([line.replace("\x00", "\x01")], delimiter=sniff_delimiter(text)))
+        position = next((i for i, cell in enumerate(cells) if "\x01" in cell), None)
+        letter = column_letter(position) if position is not None else None
+        at = Problem(path.name, "", row=text.count("\n", 0, nul) + 1, letter=letter)
         raise InvalidData([guard.control(at, "\x00")])
     delimiter = sniff_delimiter(text)
     if len(text) > _HEAD_CHARS:  # the head for the header; pyarrow parses the body
