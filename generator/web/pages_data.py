@@ -61,16 +61,16 @@ def _period(request: Request, name: str, extra: dict, status: int = 200):
     context = {
         "name": name,
         "checkup": checkup,
-        "problems": [_shown(data_dir, p) for p in problems],
-        "warnings": [_shown(data_dir, p) for p in checkup.inputs.warnings] if checkup else [],
+        "problems": [_shown(p) for p in problems],
+        "warnings": [_shown(p) for p in checkup.inputs.warnings] if checkup else [],
         "history": history(data_dir, settings(request).output_root),
     }
     context.update(extra)
     return page(request, "period.html", context, status=status)
 
 
-def _shown(data_dir, problem) -> dict:
-    return {"place": cell_place(data_dir, problem), "problem": problem}
+def _shown(problem) -> dict:
+    return {"place": cell_place(problem), "problem": problem}
 
 
 @router.post("/ky/{name}/tai-len")

@@ -102,7 +102,7 @@ def _check(scratch: Path, name: str, output: Path) -> Placed:
             build(scratch, output)  # a template is only known good once it has rendered
         return Placed(name)
     except InvalidData as error:
-        places = [cell_place(scratch, problem) for problem in error.problems]
+        places = [cell_place(problem) for problem in error.problems]
         refused = any(problem.file == name for problem in error.problems)
         return Placed(name, list(error.problems), places, refused)
     except VanbanError as error:
