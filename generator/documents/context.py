@@ -41,15 +41,25 @@ def build_context(
 
 
 def _sector(sector: Sector) -> dict[str, Any]:
-    levels = tuple(sector.level_names)
+    """``toan_nganh``: hs/ns totals and rates, and the same for each declared level."""
     return {
-        **_row(sector.row, levels, stt=None),
+        "ten": sector.row.label,
+        **_figures(sector.total),
         "cap": [
-            {"ma": level, "ten": name, **_row(Row(name, {level: counts}), (level,), stt=None)}
-            for (level, name), counts in zip(
-                sector.level_names.items(), sector.row.by_level.values(), strict=True
-            )
+            {"ma": level, "ten": name, **_figures(sector.row.by_level[level])}
+            for level, name in sector.level_names.items()
         ],
+    }
+
+
+def _figures(counts: Counts) -> dict[str, Any]:
+    return {
+        who: {
+            "tong": getattr(counts, f"{who}_tong"),
+            "chua": getattr(counts, f"{who}_chua"),
+            "ti_le": ratio(getattr(counts, f"{who}_chua"), getattr(counts, f"{who}_tong")),
+        }
+        for who in ("hs", "ns")
     }
 
 

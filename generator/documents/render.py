@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..common.errors import TemplateProblem
 from ..common.vnformat import FILTERS
+from .columns import fit_columns
 from .docx_xml import deterministic_bytes, set_custom_properties
 
 _FIX_VARIABLE = "sửa tên biến trong mẫu cho đúng danh sách biến ở README (mục «Biến trong mẫu»)."
@@ -64,9 +65,18 @@ def render_docx(
     return deterministic_bytes(document.docx)
 
 
+class _Template(DocxTemplate):
+    """docxtpl, with the columns of column loops fitted to the page (:mod:`.columns`)."""
+
+    def fix_tables(self, xml):
+        tree = super().fix_tables(xml)
+        fit_columns(tree)
+        return tree
+
+
 def _open(template: Path) -> DocxTemplate:
     try:
-        document = DocxTemplate(template)
+        document = _Template(template)
         document.init_docx()
     except Exception as error:  # python-docx raises several kinds for a damaged file
         raise TemplateProblem(
