@@ -157,7 +157,7 @@ def declarations_from(
     ]
     if problems:
         raise InvalidData(problems)
-    return Declarations(dict(model.ten_cap_hoc), tuple(_specs(model.phu_luc)))
+    return Declarations(dict(model.ten_cap_hoc), tuple(specs_from(model.phu_luc)))
 
 
 def cross_check(
@@ -210,7 +210,8 @@ def key_name(location: Location) -> str:
     return text
 
 
-def _specs(appendices: list[AppendixDeclaration]) -> list[AppendixSpec]:
+def specs_from(appendices: list[AppendixDeclaration]) -> list[AppendixSpec]:
+    """What the engine uses, numbered I, II, … in declaration order (checked declarations)."""
     return [
         AppendixSpec(
             key=appendix.ma,
