@@ -466,6 +466,12 @@ ERRORS = {
         "phu_luc thứ 2.loc.chua_dong_bo_tu",
         "nhỏ quá",
     ),
+    "filter-without-threshold": (
+        _bad([SECTOR, {**THPT, "loc": {"nhom": "hs"}}]),
+        "loc =",
+        "phu_luc thứ 2.loc",
+        "bộ lọc chưa có ngưỡng nào",
+    ),
     "rate-above-100": (
         _bad([SECTOR, {**THPT, "loc": {"ti_le_tu": 150}}]),
         "loc =",

@@ -15,7 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from ..common.errors import InvalidData, Problem
 from ..common.tomlfile import Location, key_lines, line_of, read_toml
@@ -33,6 +34,7 @@ _ROMAN = (
 
 Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
 Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+LevelCode = Annotated[str, Field(pattern=r"^\S(?:.*\S)?$")]  # as written in the table
 Group = Literal["hs", "ns", "ca_hai"]
 
 
@@ -53,6 +55,12 @@ class RowFilter(_Strict):
     nhom: Group = "ca_hai"  # whose figures: learners, staff, or either of the two
     chua_dong_bo_tu: Annotated[int, Field(ge=0)] | None = None
     ti_le_tu: Annotated[float, Field(ge=0, le=100)] | None = None
+
+    @model_validator(mode="after")
+    def _has_a_threshold(self) -> RowFilter:
+        if self.chua_dong_bo_tu is None and self.ti_le_tu is None:
+            raise PydanticCustomError("no_threshold", "no threshold")
+        return self
 
 
 class Sorting(_Strict):
@@ -81,7 +89,7 @@ class AppendixDeclaration(_Strict):
 class AppendixFile(_Strict):
     """The whole ``phu-luc.toml``: the levels of schooling and the appendices in order."""
 
-    ten_cap_hoc: Annotated[dict[Code, Text], Field(min_length=1)]
+    ten_cap_hoc: Annotated[dict[LevelCode, Text], Field(min_length=1)]
     phu_luc: Annotated[list[AppendixDeclaration], Field(min_length=1)]
 
 
@@ -270,6 +278,10 @@ _MESSAGES = {
     "string_pattern_mismatch": (
         "«{input}» không hợp lệ.",
         "chỉ dùng chữ cái không dấu, chữ số và dấu _, bắt đầu bằng chữ cái; không để trống.",
+    ),
+    "no_threshold": (
+        "bộ lọc chưa có ngưỡng nào.",
+        "thêm chua_dong_bo_tu = … hoặc ti_le_tu = …, hoặc bỏ cả mục loc.",
     ),
     "greater_than_equal": ("{input} nhỏ quá.", "ghi số từ {ge} trở lên."),
     "less_than_equal": ("{input} lớn quá.", "ghi số không quá {le}."),
