@@ -3,7 +3,8 @@
 docxtpl repeats the cells of a column loop (each copy keeps its template width)
 but leaves the table's grid as it was, or spreads it evenly. Here the grid is
 rebuilt from the cells' own widths, scaled to the text width of the page the
-table is on: the template's proportions are kept for any number of columns.
+table is on: the template's proportions are kept for any number of columns
+(squeezed hard, the table's text shrinks too, down to 8 pt).
 Tables whose grid already matches their cells are left exactly as they are.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SHRINK_TEXT_BELOW = 0.9  # columns squeezed more than this: the text shrinks with them
+MIN_HALF_POINTS = 16  # … but never below 8 pt
 _NS = {"w": W[1:-1]}
 
 
@@ -34,6 +37,8 @@ def fit_columns(tree: etree._Element) -> None:
             etree.SubElement(grid, f"{W}gridCol").set(f"{W}w", str(width))
         _set_cell_widths(table, scaled)
         _set_table_width(table, sum(scaled))
+        if target < sum(widths) * SHRINK_TEXT_BELOW:
+            _shrink_text(table, target / sum(widths))
 
 
 def _order_spans(table: etree._Element) -> None:
@@ -94,6 +99,13 @@ def _set_cell_widths(table: etree._Element, widths: list[int]) -> None:
                 width.set(f"{W}w", str(sum(widths[column : column + span])))
                 width.set(f"{W}type", "dxa")
             column += span
+
+
+def _shrink_text(table: etree._Element, factor: float) -> None:
+    """Scale the table's font sizes by ``factor`` (not below 8 pt), so figures stay on one line."""
+    for size in (*table.iter(f"{W}sz"), *table.iter(f"{W}szCs")):
+        value = int(size.get(f"{W}val", "0"))
+        size.set(f"{W}val", str(max(MIN_HALF_POINTS, min(value, round(value * factor)))))
 
 
 def _set_table_width(table: etree._Element, width: int) -> None:
