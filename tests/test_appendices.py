@@ -391,6 +391,11 @@ def test_per_level_columns_fill_the_landscape_text_width(tmp_path):
     text_width = (section.page_width - section.left_margin - section.right_margin) / 635  # twips
     assert sum(grid) == pytest.approx(text_width, abs=2)
     assert grid[1] > grid[0] and grid[2] > grid[3]  # the template's proportions are kept
+    sizes = {run.font.size.pt for cell in table._cells for p in cell.paragraphs for run in p.runs}
+    assert sizes and min(sizes) >= 8 and max(sizes) < 10  # squeezed: smaller text, not below 8 pt
+    three = build(folder_with(tmp_path / "3", declarations(OFFICES)), tmp_path / "out3")
+    shipped_size = docx.Document(str(three.output)).tables[-1].rows[2].cells[2].paragraphs[0]
+    assert {run.font.size.pt for run in shipped_size.runs} == {10}  # fits: left as designed
     from openxml_audit import OpenXmlValidator
 
     assert OpenXmlValidator().validate(str(result.output)).is_valid
