@@ -74,11 +74,14 @@ def sector_total(units: pd.DataFrame, declarations: Declarations) -> Sector:
 
     It does not depend on any appendix: removing, reordering or filtering them leaves it as is.
     """
-    levels = tuple(declarations.level_names)
     sums = units.groupby("cap_hoc", sort=False)[list(COUNT_COLUMNS)].sum()
     present = sums.to_dict("index")
-    by_level = {level: Counts(**_ints(present.get(level, {}))) for level in levels}
-    return Sector(Row(SECTOR_LABEL, by_level), dict(declarations.level_names))
+    names = {
+        **declarations.level_names,
+        **{lv: lv for lv in present if lv not in declarations.level_names},
+    }
+    by_level = {level: Counts(**_ints(present.get(level, {}))) for level in names}
+    return Sector(Row(SECTOR_LABEL, by_level), names)
 
 
 def _appendix(units: pd.DataFrame, spec: AppendixSpec, level_names: dict[str, str]) -> Appendix:
