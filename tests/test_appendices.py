@@ -597,3 +597,92 @@ def test_the_readme_error_example_is_what_vanban_prints(tmp_path):
     )
     assert result.exit_code == 1
     assert quoted in result.stderr
+
+
+# --- another province: its own levels, offices, appendix set and order ------------------------
+
+OTHER_LEVELS = {"MG": "Mẫu giáo", "TH": "Tiểu học", "THCS": "THCS", "THPT": "THPT"}
+
+
+def _other_province(tmp_path: Path) -> Path:
+    folder = tmp_path / "tinh-y"
+    folder.mkdir()
+    shutil.copy(SHIPPED / "thong-bao.toml", folder / "thong-bao.toml")
+    rows = [["Tên đơn vị", "Cấp học", "Đơn vị quản lý", *list(HEADERS)[3:]]]
+    for district in range(1, 5):
+        office = f"Phòng GDĐT huyện Số {district}"
+        for level in ("MG", "TH", "THCS"):
+            for school in range(1, 3):
+                total, staff = 150 * district + 37 * school, 20 + district + school
+                unsynced = (district * school * 7) % 11
+                rows.append(
+                    [
+                        f"Trường {level} {district}-{school}",
+                        level,
+                        office,
+                        total,
+                        unsynced,
+                        staff,
+                        school - 1,
+                    ]
+                )
+    for school in range(1, 6):
+        rows.append(
+            [f"THPT Số {school}", "THPT", "Sở GDĐT", 900 + school, (school * 5) % 4, 60, school % 2]
+        )
+    with open(folder / "don-vi.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([[str(v) for v in row] for row in rows])
+    offices = appendix(
+        "huyen", ["MG", "TH", "THCS"], "don_vi_quan_ly", "theo_cap", sap_xep={"theo": "ti_le"}
+    )
+    high = appendix(
+        "thpt", ["THPT"], "don_vi", loc={"chua_dong_bo_tu": 1}, sap_xep={"theo": "chua_dong_bo"}
+    )
+    sector = appendix("toan_tinh", list(OTHER_LEVELS), "cap_hoc", cot_ten="Cấp học")
+    text = declarations(offices, high, sector, levels=OTHER_LEVELS)
+    (folder / "phu-luc.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _ints(cells: list[str]) -> list[int | None]:
+    return [int(c.replace(".", "")) if c else None for c in cells]
+
+
+def test_another_province_every_printed_total_is_the_sum_of_its_table(tmp_path):
+    folder = _other_province(tmp_path)
+    result = build(folder, tmp_path / "out")
+    rows = table_rows(folder)
+    check_sector_everywhere(result, folder, tmp_path)
+    tables = appendix_tables(result.output)
+    assert list(tables) == ["I", "II", "III"]
+    # I: per level, rows by rate descending; every column total is the sum of its rows
+    body = [_ints(row[2:]) for row in data_rows(tables["I"])]
+    total = _ints(tables["I"][-1][1:])
+    assert total == [sum(r[i] or 0 for r in body) for i in range(len(total))]
+    assert len(total) == 2 * (2 * 3 + 1)
+    offices: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    for r in rows:
+        if r["cap_hoc"] != "THPT":
+            for name in COUNTS:
+                offices[r["don_vi_quan_ly"]][name] += r[name]
+
+    def combined_rate(name: str) -> Decimal:
+        c = offices[name]
+        return _rate_value(c["hs_chua"] + c["ns_chua"], c["hs_tong"] + c["ns_tong"])
+
+    order = sorted(
+        offices,
+        key=lambda n: (combined_rate(n), offices[n]["hs_chua"] + offices[n]["ns_chua"]),
+        reverse=True,
+    )
+    assert [row[1] for row in data_rows(tables["I"])] == order
+    # II: only schools with anyone unsynchronised, most first
+    thpt = [r for r in rows if r["cap_hoc"] == "THPT"]
+    kept = [r for r in thpt if r["hs_chua"] or r["ns_chua"]]
+    kept.sort(key=lambda r: r["hs_chua"] + r["ns_chua"], reverse=True)
+    assert [row[1] for row in data_rows(tables["II"])] == [r["don_vi"] for r in kept]
+    assert tables["II"][-1] == ["Tổng số", *combined_row(kept, "", "")[2:]]
+    # III: one row per declared level, in declared order, and the whole table as total
+    assert [row[1] for row in data_rows(tables["III"])] == list(OTHER_LEVELS.values())
+    assert tables["III"][-1] == ["Tổng số", *combined_row(rows, "", "")[2:]]
+    assert "Hải Phòng" not in "".join(c for t in tables.values() for r in t for c in r)
