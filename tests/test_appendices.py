@@ -686,3 +686,33 @@ def test_another_province_every_printed_total_is_the_sum_of_its_table(tmp_path):
     assert [row[1] for row in data_rows(tables["III"])] == list(OTHER_LEVELS.values())
     assert tables["III"][-1] == ["Tổng số", *combined_row(rows, "", "")[2:]]
     assert "Hải Phòng" not in "".join(c for t in tables.values() for r in t for c in r)
+
+
+def test_key_lines_follow_blocks_sub_tables_dotted_keys_and_multi_line_values():
+    from generator.common.tomlfile import key_line
+
+    text = "\n".join(
+        [
+            "[ten_cap_hoc]",  # 1
+            'MN = "Mầm non"',  # 2
+            "[[phu_luc]]",  # 3
+            'ma = """a',  # 4
+            'ma = "not a key: inside a string"',  # 5
+            '"""',  # 6
+            "cap_hoc = [",  # 7
+            '  "MN",',  # 8
+            "]",  # 9
+            "[phu_luc.loc]",  # 10
+            "ti_le_tu = 5",  # 11
+            "[[phu_luc]]",  # 12
+            'sap_xep.theo = "ti_le"',  # 13
+        ]
+    )
+    assert key_line(text, ("ten_cap_hoc", "MN")) == 2
+    assert key_line(text, ("phu_luc", 0, "ma")) == 4
+    assert key_line(text, ("phu_luc", 0, "cap_hoc", 0)) == 7
+    assert key_line(text, ("phu_luc", 0, "loc", "ti_le_tu")) == 11
+    assert key_line(text, ("phu_luc", 0, "loc", "nhom")) == 10  # missing: its table
+    assert key_line(text, ("phu_luc", 1, "sap_xep", "theo")) == 13
+    assert key_line(text, ("phu_luc", 1, "tieu_de")) == 12
+    assert key_line(text, ("khong_co",)) is None

@@ -91,6 +91,11 @@ def line_of(lines: dict[Location, int], location: Location) -> int | None:
     return None
 
 
+def key_line(text: str, location: Location) -> int | None:
+    """The line of ``location`` in the TOML ``text`` (or of its nearest enclosing key)."""
+    return line_of(key_lines(text), tuple(location))
+
+
 def _split_key(dotted: str) -> tuple[str, ...]:
     return tuple(part.strip().strip("\"'") for part in re.findall(_KEY_PART, dotted))
 
