@@ -716,3 +716,31 @@ def test_key_lines_follow_blocks_sub_tables_dotted_keys_and_multi_line_values():
     assert key_line(text, ("phu_luc", 1, "sap_xep", "theo")) == 13
     assert key_line(text, ("phu_luc", 1, "tieu_de")) == 12
     assert key_line(text, ("khong_co",)) is None
+
+
+def test_tables_without_column_loops_are_left_as_the_template_has_them(tmp_path):
+    from lxml import etree
+
+    from generator.documents.columns import fit_columns
+
+    def table(grid: list[int], cells: list[int]) -> etree._Element:
+        w = W[1:-1]
+        cols = "".join(f'<w:gridCol w:w="{g}"/>' for g in grid)
+        tcs = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{c}" w:type="dxa"/></w:tcPr></w:tc>' for c in cells
+        )
+        xml = (
+            f'<w:body xmlns:w="{w}"><w:tbl><w:tblPr><w:tblW w:w="{sum(grid)}" w:type="dxa"/>'
+            f"</w:tblPr><w:tblGrid>{cols}</w:tblGrid><w:tr>{tcs}</w:tr></w:tbl></w:body>"
+        )
+        return etree.fromstring(xml)
+
+    def grid_of(tree) -> list[int]:
+        return [int(c.get(f"{W}w")) for c in tree.iter(f"{W}gridCol")]
+
+    word_rounding = table([2000, 3001], [2003, 2998])
+    fit_columns(word_rounding)
+    assert grid_of(word_rounding) == [2000, 3001]
+    looped = table([2000, 500, 3000], [2000, 3000, 3000, 3000])  # a loop added columns
+    fit_columns(looped)
+    assert grid_of(looped) == [2000, 3000, 3000, 3000]  # no page: kept at its cells' widths

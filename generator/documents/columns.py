@@ -15,6 +15,7 @@ from lxml import etree
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SHRINK_TEXT_BELOW = 0.9  # columns squeezed more than this: the text shrinks with them
 MIN_HALF_POINTS = 16  # … but never below 8 pt
+TOLERANCE_TWIPS = 20  # a grid this close to its cells' widths is left alone
 _NS = {"w": W[1:-1]}
 
 
@@ -27,7 +28,7 @@ def fit_columns(tree: etree._Element) -> None:
         if widths is None or grid is None:
             continue
         columns = grid.findall(f"{W}gridCol")
-        if [int(column.get(f"{W}w", "0")) for column in columns] == widths:
+        if _matches([int(column.get(f"{W}w", "0")) for column in columns], widths):
             continue
         target = _text_width(table) or sum(widths)
         scaled = _scaled(widths, target)
@@ -39,6 +40,14 @@ def fit_columns(tree: etree._Element) -> None:
         _set_table_width(table, sum(scaled))
         if target < sum(widths) * SHRINK_TEXT_BELOW:
             _shrink_text(table, target / sum(widths))
+
+
+def _matches(grid: list[int], widths: list[int]) -> bool:
+    """The grid agrees with the cells (Word's own rounding of a few twips is no change)."""
+    return len(grid) == len(widths) and all(
+        abs(have - want) <= max(TOLERANCE_TWIPS, want // 20)
+        for have, want in zip(grid, widths, strict=True)
+    )
 
 
 def _order_spans(table: etree._Element) -> None:
