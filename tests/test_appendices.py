@@ -744,3 +744,27 @@ def test_tables_without_column_loops_are_left_as_the_template_has_them(tmp_path)
     looped = table([2000, 500, 3000], [2000, 3000, 3000, 3000])  # a loop added columns
     fit_columns(looped)
     assert grid_of(looped) == [2000, 3000, 3000, 3000]  # no page: kept at its cells' widths
+
+
+def test_the_documented_template_variables_for_the_sector_and_levels_exist(shipped_inputs):
+    from generator.documents.context import build_context
+    from generator.figures.aggregate import aggregate, sector_total
+
+    units, declared = shipped_inputs.units, shipped_inputs.declarations
+    context = build_context(
+        shipped_inputs.metadata,
+        aggregate(units, declared),
+        sector=sector_total(units, declared),
+    )
+    rows = table_rows(SHIPPED)
+    total = sums(rows)
+    sector = context["toan_nganh"]
+    assert (sector["hs"]["chua"], sector["ns"]["chua"]) == (total["hs_chua"], total["ns_chua"])
+    assert str(sector["ns"]["ti_le"]).replace(".", ",") == rate(total["ns_chua"], total["ns_tong"])
+    for level in sector["cap"]:
+        at_level = sums([r for r in rows if r["cap_hoc"] == level["ma"]])
+        assert (level["ten"], level["hs"]["tong"]) == (LEVELS[level["ma"]], at_level["hs_tong"])
+    assert context["pl"]["phong"]["ten_cap"] == ["Mầm non", "Tiểu học", "THCS"]
+    documented = README[README.index("### Biến trong mẫu") :]
+    for name in ("`toan_nganh.hs.tong`", "`toan_nganh.cap`", "`ten_cap`"):
+        assert name in documented
