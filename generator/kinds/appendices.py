@@ -177,33 +177,34 @@ def cross_check(
     """
     found = []
     codes: dict[str, int] = {}
-    known = ", ".join(level_names)
     for index, appendix in enumerate(appendices):
         where = (*at, "phu_luc", index)
-        for position, level in enumerate(appendix.cap_hoc):
-            if level not in level_names:
-                fix = f"chọn trong các cấp học khai báo ở [ten_cap_hoc]: {known}."
-                found.append(((*where, "cap_hoc", position), f"cấp học «{level}» lạ.", fix))
-            elif level in appendix.cap_hoc[:position]:
-                fix = "mỗi cấp học ghi một lần."
-                found.append(((*where, "cap_hoc", position), f"«{level}» ghi hai lần.", fix))
-        if appendix.bo_cuc == "theo_cap" and len(appendix.cap_hoc) > MAX_LEVEL_COLUMNS:
-            fix = (
-                f"bảng theo cấp chỉ đủ chỗ cho {MAX_LEVEL_COLUMNS} cấp; tách phụ lục,"
-                ' hoặc dùng bo_cuc = "gop".'
-            )
-            message = f"{len(appendix.cap_hoc)} cấp học, quá {MAX_LEVEL_COLUMNS}."
-            found.append(((*where, "cap_hoc"), message, fix))
+        found += _level_findings(appendix, where, level_names)
         if appendix.ma in codes:
-            fix = "đặt cho mỗi phụ lục một mã riêng."
-            found.append(
-                (
-                    (*where, "ma"),
-                    f"mã «{appendix.ma}» trùng phụ lục thứ {codes[appendix.ma] + 1}.",
-                    fix,
-                )
-            )
+            message = f"mã «{appendix.ma}» trùng phụ lục thứ {codes[appendix.ma] + 1}."
+            found.append(((*where, "ma"), message, "đặt cho mỗi phụ lục một mã riêng."))
         codes.setdefault(appendix.ma, index)
+    return found
+
+
+def _level_findings(
+    appendix: AppendixDeclaration, where: Location, level_names: Mapping[str, str]
+) -> list[tuple[Location, str, str]]:
+    found = []
+    for position, level in enumerate(appendix.cap_hoc):
+        if level not in level_names:
+            fix = f"chọn trong các cấp học khai báo ở [ten_cap_hoc]: {', '.join(level_names)}."
+            found.append(((*where, "cap_hoc", position), f"cấp học «{level}» lạ.", fix))
+        elif level in appendix.cap_hoc[:position]:
+            fix = "mỗi cấp học ghi một lần."
+            found.append(((*where, "cap_hoc", position), f"«{level}» ghi hai lần.", fix))
+    if appendix.bo_cuc == "theo_cap" and len(appendix.cap_hoc) > MAX_LEVEL_COLUMNS:
+        fix = (
+            f"bảng theo cấp chỉ đủ chỗ cho {MAX_LEVEL_COLUMNS} cấp; tách phụ lục,"
+            ' hoặc dùng bo_cuc = "gop".'
+        )
+        message = f"{len(appendix.cap_hoc)} cấp học, quá {MAX_LEVEL_COLUMNS}."
+        found.append(((*where, "cap_hoc"), message, fix))
     return found
 
 
