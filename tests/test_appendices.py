@@ -768,3 +768,16 @@ def test_the_documented_template_variables_for_the_sector_and_levels_exist(shipp
     documented = README[README.index("### Biến trong mẫu") :]
     for name in ("`toan_nganh.hs.tong`", "`toan_nganh.cap`", "`ten_cap`"):
         assert name in documented
+
+
+def test_reordering_keeps_the_shipped_tie_out_right(tmp_path):
+    folder = tmp_path / "2023-06-23"
+    shutil.copytree(SHIPPED, folder)
+    (folder / "phu-luc.toml").write_text(declarations(OFFICES, GDTX, THPT, SECTOR), "utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "23 số báo cáo khác số tính từ các dòng" in result.output
+    assert "Phụ lục IV, hàng «Tổng số», «Học sinh chưa đồng bộ»: báo cáo 4.085" in result.output
+    assert "Phụ lục II, hàng «Tổng số», «Tổng số nhân sự»: báo cáo 490" in result.output
+    built = CliRunner().invoke(cli, ["build", str(folder), "-o", str(tmp_path / "out")])
+    assert built.exit_code == 0, built.output
