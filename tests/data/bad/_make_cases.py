@@ -316,7 +316,7 @@ def main() -> None:
             1,
             [
                 "doi-chieu.toml, mục «so thứ 1»: không có phụ lục «IX».",
-                "ghi phu_luc là một trong: I, II, III, IV.",
+                "ghi phu_luc là một trong: I, II, III, IV (hoặc mã: toan_nganh, thpt, gdtx, phong)",
             ],
         ),
     )
