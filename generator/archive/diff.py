@@ -6,15 +6,14 @@ Each side is an archived version (``output/2023-06-23/v002``) or a data folder
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..common.tables import append_row, workbook_bytes
 from ..figures.aggregate import Counts, aggregate
 from ..inputs.folder import load_inputs
 from ..inputs.reading import COUNT_COLUMNS, LABELS
@@ -120,19 +119,15 @@ def diff_workbook(result: Diff) -> bytes:
             for name in COUNT_COLUMNS
         ],
     )
-    book.properties.creator = "vanban"
-    book.properties.created = book.properties.modified = datetime(2020, 1, 1)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _sheet(sheet, header: list[str], rows: list[list]) -> None:
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max(len(str(cell.value or "")) for cell in column)

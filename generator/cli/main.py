@@ -22,6 +22,7 @@ from ..archive.history import history
 from ..archive.issuing import issue
 from ..common.errors import InvalidData, VanbanError
 from ..common.files import write_atomic
+from ..common.names import slug
 from ..common.vnformat import count, long_date, percent, ratio
 from ..figures.aggregate import Counts
 from ..figures.checkup import check_folder, validation_json
@@ -296,7 +297,7 @@ def diff_command(before: Path, after: Path, xlsx: Path | None) -> None:
 
 
 def _slug(path: Path) -> str:
-    return "-".join(path.parts[-2:]) if (path / "manifest.json").is_file() else path.name
+    return slug("-".join(path.parts[-2:]) if (path / "manifest.json").is_file() else path.name)
 
 
 def _headline(label: str, totals: Counts, who: str) -> str:
