@@ -130,3 +130,13 @@ class UnreadableDocument(VanbanError):
             f"Không mở được văn bản {path}: {detail} "
             "Cách sửa: mở và lưu lại tệp bằng Word (dạng .docx)."
         )
+
+
+class FormsProblem(VanbanError):
+    """A round of report forms cannot be made or collected as asked."""
+
+    exit_code = 1
+
+    def __init__(self, *, path: Path, detail: str, fix: str) -> None:
+        self.path = path
+        super().__init__(f"Mẫu báo cáo {path}: {detail} Cách sửa: {fix}")

@@ -1,202 +1,464 @@
-"""Read the filled report forms back, check them, and tally the reasons (``vanban collect``).
+"""Read the returned forms back, check them, and tally the reasons (``vanban collect``).
 
-Each form is checked against ``danh-sach.csv`` (written by ``forms``): people
-who are not on the unit's list, people missing from it, an empty or unknown
-reason, a completion date that is missing, past, or after the deadline. What
-passes is tallied by unit, level and reason into the consolidated report the
-Sở needs, as .xlsx and as .docx (NĐ30 layout). Neither holds any person's name,
-ID or date of birth.
+Returned forms live in ``output/<data>/nhan-ve/`` (any sub-folders, any file
+names: a form is known by the hidden form code, or else by its row keys). Each
+is checked against the register that ``forms`` left in ``luu-tai-so/``. A unit
+(managing office, unit name) is
+
+- **đã nhận** when a file of its own came back that differs from the one sent;
+- **chưa nộp** otherwise (no file, or only the blank form that was sent);
+- **có lỗi** when received with at least one error: a person missing, a row added,
+  copied from another unit's form or repeated, a key edited, no reason or an
+  unknown one, «Khác» without the reason written, no fix, no date or an
+  impossible one (31/6), a date before the data date, a required column gone;
+- **đầy đủ, hợp lệ** when received without any error: each of its people is there
+  once with a valid reason, a fix and a valid date. A date after the deadline or
+  already past is a warning: reported, and the row still counts.
+
+Rows without errors are tallied by unit, level and reason, also in units that
+have errors elsewhere. Nothing personal (name, ID, birth date) leaves this module.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from python_calamine import CalamineWorkbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from ..common.errors import MissingInput
-from ..common.files import write_atomic
+from ..common.errors import FormsProblem, MissingInput
+from ..common.files import sha256, write_atomic
+from ..common.tables import append_row, set_text, workbook_bytes
 from ..common.vnformat import short_date
-from .making import FIRST_ROW, REASONS, REGISTER, fill_date
+from .making import fill_date
+from .register import (
+    FORM_SUFFIXES,
+    FORMS_FOLDER,
+    KEPT_FOLDER,
+    REGISTER,
+    RETURNED_FOLDER,
+    Person,
+    Round,
+    read_round,
+)
+from .returned import ReturnedForm, read_returned
+from .sheet import FIRST_ROW, KEY_COLUMN, OTHER, REASONS, covers_several
 
-_UNIT_LINE = re.compile(r"Đơn vị:\s*(.*?)\s{2,}Đơn vị quản lý:\s*(.*)$")
 REPORT_NAME = "tong-hop-bao-cao"
+ERROR, WARNING = "Lỗi", "Cảnh báo"
 
 
 @dataclass(frozen=True)
-class FormIssue:
+class FormProblem:
+    """One problem in a returned form, located the way the unit's clerk sees it."""
+
+    office: str
     unit: str
     file: str
     row: int | None
+    column: str | None  # «header» (cột G)
     message: str
+    level: str = ERROR
+    row_word: str = "dòng"
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"{self.row_word} {self.row}")
+        if self.column:
+            parts.append(f"cột {self.column}")
+        return ", ".join(parts)
 
     def __str__(self) -> str:
-        where = f"{self.file}, dòng {self.row}" if self.row else self.file
-        return f"{self.unit}: {where}: {self.message}"
+        prefix = "" if self.level == ERROR else f"{self.level}: "
+        return f"{self.unit} ({self.office}): {self.where()}: {prefix}{self.message}"
+
+
+@dataclass
+class UnitStatus:
+    office: str
+    unit: str
+    code: str
+    people: int  # on the sent form
+    files: list[str] = field(default_factory=list)  # returned files read for this unit
+    blank: list[str] = field(default_factory=list)  # sent forms put back unfilled
+    problems: list[FormProblem] = field(default_factory=list)
+
+    @property
+    def received(self) -> bool:
+        return bool(self.files)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.level == ERROR for p in self.problems)
+
+    @property
+    def complete(self) -> bool:
+        return self.received and not self.has_errors
+
+    @property
+    def status(self) -> str:
+        if not self.received:
+            return "chưa nộp"
+        return "có lỗi" if self.has_errors else "đầy đủ, hợp lệ"
 
 
 @dataclass
 class Collected:
-    issues: list[FormIssue] = field(default_factory=list)
+    """What came back, unit by unit, and the tally of the valid rows."""
+
+    notice: str  # the notice the forms answer, as cited in the reports
+    deadline: date
+    units: list[UnitStatus] = field(default_factory=list)
+    strays: list[FormProblem] = field(default_factory=list)  # files of no known unit
     tally: Counter = field(default_factory=Counter)  # (office, unit, level, reason) → people
-    forms: int = 0
-    missing_forms: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
 
+    @property
+    def sent(self) -> int:
+        return len(self.units)
 
-def collect(folder: Path, deadline: date, today: date | None = None) -> Collected:
-    """Check every filled form under ``folder`` and tally what is right."""
-    register_path = folder / REGISTER
-    if not register_path.is_file():
-        raise MissingInput(
-            path=register_path,
-            what="danh sách người của các mẫu báo cáo",
-            fix="chỉ tới thư mục mẫu báo cáo do «vanban forms» làm "
-            "(output/<thư mục số liệu>/mau-bao-cao).",
+    @property
+    def received(self) -> int:
+        return sum(u.received for u in self.units)
+
+    @property
+    def missing(self) -> int:
+        return sum(not u.received for u in self.units)
+
+    @property
+    def with_errors(self) -> int:
+        return sum(u.received and u.has_errors for u in self.units)
+
+    @property
+    def complete(self) -> int:
+        return sum(u.complete for u in self.units)
+
+    @property
+    def problems(self) -> list[FormProblem]:
+        return [p for u in self.units for p in u.problems] + self.strays
+
+    def by_reason_and_level(self) -> Counter:
+        """(reason, level) → people, over every valid row."""
+        counts: Counter = Counter()
+        for (_, _, level, reason), people in self.tally.items():
+            counts[(reason, level)] += people
+        return counts
+
+
+def find_round(folder: Path) -> tuple[Round, Path]:
+    """The register and the folder of returned forms that ``folder`` points at."""
+    for root, returned in ((folder, folder / RETURNED_FOLDER), (folder.parent, folder)):
+        found = read_round(root)
+        if found is None:
+            continue
+        if returned.resolve() == (root / FORMS_FOLDER).resolve():
+            raise FormsProblem(
+                path=folder,
+                detail="đây là thư mục mẫu gửi đi, không phải thư mục mẫu đơn vị gửi lại.",
+                fix=f"đặt các mẫu đã điền vào {root / RETURNED_FOLDER} rồi chạy "
+                f"«vanban collect {root}».",
+            )
+        return found, returned
+    if (folder / REGISTER).is_file():
+        raise FormsProblem(
+            path=folder,
+            detail="mẫu này do phiên bản vanban cũ làm (danh sách nằm trong thư mục gửi đi).",
+            fix="chạy lại «vanban forms» với thư mục số liệu, gửi mẫu mới cho các đơn vị.",
         )
-    register = pd.read_csv(register_path, dtype=str, encoding="utf-8-sig")
-    expected = {unit: set(group["ma_dong"]) for unit, group in register.groupby("don_vi")}
-    levels = dict(zip(register["ma_dong"], register["cap_hoc"], strict=True))
-    result = Collected()
-    seen_units = set()
-    for path in sorted(folder.rglob("*.xlsx")):
-        unit, office, rows = _read_form(path)
-        seen_units.add(unit)
-        result.forms += 1
-        _check_form(
-            result,
-            path.relative_to(folder).as_posix(),
-            unit,
-            office,
-            rows,
-            expected.get(unit, set()),
-            levels,
-            deadline,
-            today or date.today(),
-        )
-    result.missing_forms = sorted(set(expected) - seen_units)
-    for unit in result.missing_forms:
-        result.issues.append(FormIssue(unit, "(không có tệp)", None, "đơn vị chưa nộp báo cáo."))
+    raise MissingInput(
+        path=folder / KEPT_FOLDER / REGISTER,
+        what="danh sách mẫu báo cáo đã gửi",
+        fix="chỉ tới thư mục kết quả của «vanban forms» (output/<thư mục số liệu>).",
+    )
+
+
+def collect(
+    folder: Path, deadline: date, data_date: date, notice: str = "", today: date | None = None
+) -> Collected:
+    """Check every returned form and tally what is right."""
+    register, returned = find_round(folder)
+    result = Collected(notice, deadline)
+    units = {form.code: form for form in register.sent}
+    statuses = {
+        code: UnitStatus(f.office, f.unit, code, f.people) for code, f in sorted(units.items())
+    }
+    result.units = sorted(statuses.values(), key=lambda u: (u.office, u.unit))
+    people = {person.key: person for person in register.people}
+    sent_hashes = {form.sha256: form.code for form in register.sent}
+    check = _Checker(result, people, register, deadline, data_date, today or date.today())
+    for path in _returned_files(returned):
+        name = path.relative_to(returned).as_posix()
+        digest = sha256(path)
+        if digest in sent_hashes:
+            statuses[sent_hashes[digest]].blank.append(name)
+            continue
+        form = read_returned(path, name)
+        code = _owner(form, units, people)
+        if code is None:
+            result.strays.append(_stray(form))
+            continue
+        status = statuses[code]
+        status.files.append(name)
+        if len(status.files) > 1:
+            status.problems.append(_twice(status, form))
+            continue
+        check.form(status, form)
     return result
 
 
-def _read_form(path: Path) -> tuple[str, str, list[tuple[int, list]]]:
-    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    title = str(sheet[3][0]) if len(sheet) > 3 and sheet[3] else ""
-    match = _UNIT_LINE.search(title)
-    unit, office = (match.group(1).strip(), match.group(2).strip()) if match else (path.stem, "")
-    rows = [
-        (number, row)
-        for number, row in enumerate(sheet, start=1)
-        if number >= FIRST_ROW and any(cell not in ("", None) for cell in row)
-    ]
-    return unit, office, rows
+def _returned_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in FORM_SUFFIXES and p.is_file() and not p.name.startswith("~$")
+    )
 
 
-def _check_form(
-    result: Collected,
-    file: str,
-    unit: str,
-    office: str,
-    rows: list,
-    expected: set[str],
-    levels: dict[str, str],
-    deadline: date,
-    today: date,
-) -> None:
-    def issue(row: int | None, message: str) -> None:
-        result.issues.append(FormIssue(unit, file, row, message))
-
-    found = set()
-    for number, row in rows:
-        cells = (list(row) + [""] * 10)[:10]
-        reason, when, key = str(cells[6] or "").strip(), fill_date(cells[8]), str(cells[9] or "")
-        if key not in expected:
-            issue(number, "người này không có trong danh sách của đơn vị (dòng thêm vào?).")
-            continue
-        found.add(key)
-        problems = _row_problems(reason, cells[8], when, deadline, today)
-        for message in problems:
-            issue(number, message)
-        if not problems:
-            result.tally[(office, unit, levels.get(key, ""), reason)] += 1
-    if expected - found:
-        issue(None, f"thiếu {len(expected - found)} người có trong danh sách (dòng bị xoá?).")
+def _owner(form: ReturnedForm, units: dict, people: dict[str, Person]) -> str | None:
+    """The form code: the hidden one, or else the unit most of its row keys belong to."""
+    if form.code in units:
+        return form.code
+    owners = Counter(
+        people[values[KEY_COLUMN]].code
+        for _, values in form.rows
+        if values.get(KEY_COLUMN) in people
+    )
+    return owners.most_common(1)[0][0] if owners else None
 
 
-def _row_problems(reason: str, typed, when: date | None, deadline: date, today: date) -> list[str]:
-    problems = []
-    if not reason:
-        problems.append("chưa chọn lý do chưa đồng bộ (cột G).")
-    elif reason not in REASONS:
-        problems.append(f"lý do «{reason}» không có trong danh sách (cột G).")
-    if when is None:
-        shown = f" «{typed}» không phải ngày" if typed not in ("", None) else " chưa ghi"
-        problems.append(f"ngày dự kiến hoàn thành{shown} (cột I).")
-    elif when > deadline:
-        problems.append(f"ngày dự kiến {short_date(when)} sau hạn báo cáo {short_date(deadline)}.")
-    elif when < today:
-        problems.append(f"ngày dự kiến {short_date(when)} đã qua.")
-    return problems
+def _stray(form: ReturnedForm) -> FormProblem:
+    message = form.unreadable or "không nhận ra mẫu này của đơn vị nào (mã mẫu và mã dòng ẩn "
+    if not form.unreadable:
+        message += "không khớp mẫu đã gửi)."
+    return FormProblem("?", "?", form.file, None, None, message)
+
+
+def _twice(status: UnitStatus, form: ReturnedForm) -> FormProblem:
+    return FormProblem(
+        status.office,
+        status.unit,
+        form.file,
+        None,
+        None,
+        f"đơn vị đã có tệp {status.files[0]}; tệp này không được đọc. Chỉ giữ một tệp "
+        "cho mỗi đơn vị.",
+    )
+
+
+class _Checker:
+    """Checks one form's rows; adds problems to the unit and valid rows to the tally."""
+
+    def __init__(
+        self,
+        result: Collected,
+        people: dict[str, Person],
+        register: Round,
+        deadline: date,
+        data_date: date,
+        today: date,
+    ) -> None:
+        self.result, self.people, self.units = result, people, register.units()
+        self.deadline, self.data_date, self.today = deadline, data_date, today
+        self.expected: dict[str, list[Person]] = {}
+        for person in register.people:
+            self.expected.setdefault(person.code, []).append(person)
+
+    def form(self, status: UnitStatus, form: ReturnedForm) -> None:
+        def problem(row, column, message, level=ERROR):
+            label = form.labels.get(column, column) if column else None
+            status.problems.append(
+                FormProblem(
+                    status.office,
+                    status.unit,
+                    form.file,
+                    row,
+                    label,
+                    message,
+                    level,
+                    form.row_word,
+                )  # fmt: skip
+            )
+
+        if form.unreadable:
+            problem(None, None, form.unreadable)
+            return
+        several = covers_several(status.unit)
+        for column in form.missing(several):
+            problem(None, None, f"không thấy cột «{_LABELS[column]}»: đừng xoá hay đổi tên cột.")
+        if form.missing(several):
+            return
+        seen: dict[str, int] = {}
+        unknown: list[tuple[int, dict[str, str]]] = []
+        for number, values in form.rows:
+            if values.get(KEY_COLUMN, "") in self.people:
+                self._row(status, values, number, seen, several, problem)
+            else:
+                unknown.append((number, values))
+        missing = {p.number: p for p in self.expected.get(status.code, []) if p.key not in seen}
+        for number, values in unknown:
+            person = missing.pop(_number(values.get("stt", "")), None)
+            if person is not None:
+                problem(number, KEY_COLUMN, f"mã dòng ẩn của người STT {person.number} bị sửa "
+                        "hoặc xoá: chép lại dòng từ mẫu gốc rồi điền lại.")  # fmt: skip
+            else:
+                problem(number, KEY_COLUMN, "dòng không có trong mẫu đã gửi (dòng thêm vào, "
+                        "hoặc mã dòng ẩn bị sửa): xoá dòng này.")  # fmt: skip
+        for person in missing.values():
+            row = FIRST_ROW + person.number - 1
+            problem(None, None, f"thiếu người STT {person.number} của mẫu đã gửi (dòng {row} "
+                    "của mẫu gốc): dòng bị xoá.")  # fmt: skip
+
+    def _row(self, status, values, number, seen, several, problem) -> None:
+        key = values[KEY_COLUMN]
+        person = self.people[key]
+        if person.code != status.code:
+            office, unit = self.units.get(person.code, ("?", "?"))
+            problem(number, KEY_COLUMN, f"người này thuộc mẫu của {unit} ({office}), bị chép "
+                    "sang: xoá dòng này.")  # fmt: skip
+            return
+        if key in seen:
+            problem(number, KEY_COLUMN, f"dòng lặp lại người ở dòng {seen[key]} (STT "
+                    f"{person.number}): xoá dòng lặp, không tính hai lần.")  # fmt: skip
+            return
+        seen[key] = number
+        errors = self._values(values, number, several, problem)
+        if not errors:
+            reason = values["ly_do"].strip()
+            self.result.tally[(status.office, status.unit, person.level, reason)] += 1
+
+    def _values(self, values: dict[str, str], number: int, several: bool, problem) -> int:
+        errors = 0
+
+        def error(column: str, message: str) -> None:
+            nonlocal errors
+            errors += 1
+            problem(number, column, message)
+
+        reason = values["ly_do"].strip()
+        if not reason:
+            error("ly_do", "chưa chọn lý do chưa đồng bộ.")
+        elif reason not in REASONS:
+            error("ly_do", f"lý do «{reason}» không có trong danh sách; chọn trong danh sách.")
+        elif reason == OTHER and not values["ly_do_khac"].strip():
+            error("ly_do_khac", "đã chọn «Khác» nhưng chưa ghi rõ lý do.")
+        if not values["bien_phap"].strip():
+            error("bien_phap", "chưa ghi biện pháp khắc phục.")
+        if several and not values.get("truong", "").strip():
+            error("truong", "chưa ghi trường của người này.")
+        typed = values["ngay"].strip()
+        when = fill_date(typed)
+        if when is None:
+            shown = f"«{typed}» không phải một ngày có thật" if typed else "chưa ghi"
+            error("ngay", f"ngày dự kiến hoàn thành {shown} (ghi dạng ngày/tháng/năm).")
+        elif when < self.data_date:
+            error("ngay", f"ngày dự kiến {short_date(when)} trước ngày số liệu "
+                  f"{short_date(self.data_date)}.")  # fmt: skip
+        else:
+            self._date_warnings(when, number, problem)
+        return errors
+
+    def _date_warnings(self, when: date, number: int, problem) -> None:
+        if when > self.deadline:
+            problem(number, "ngay", f"ngày dự kiến {short_date(when)} sau hạn báo cáo "
+                    f"{short_date(self.deadline)}.", WARNING)  # fmt: skip
+        elif when < self.today:
+            problem(number, "ngay", f"ngày dự kiến {short_date(when)} đã qua.", WARNING)
+
+
+def _number(text: str) -> int | None:
+    try:
+        return int(float(text))
+    except ValueError:
+        return None
+
+
+_LABELS = {
+    "ly_do": "Lý do chưa đồng bộ",
+    "ly_do_khac": "Ghi rõ lý do khác",
+    "bien_phap": "Biện pháp khắc phục",
+    "ngay": "Ngày dự kiến hoàn thành",
+    KEY_COLUMN: "Mã dòng",
+    "truong": "Trường",
+}
 
 
 def tally_frame(result: Collected) -> pd.DataFrame:
-    rows = [
-        {"Đơn vị quản lý": o, "Đơn vị": u, "Cấp học": lv, "Lý do": r, "Số người": n}
-        for (o, u, lv, r), n in sorted(result.tally.items())
-    ]
-    return pd.DataFrame(rows, columns=["Đơn vị quản lý", "Đơn vị", "Cấp học", "Lý do", "Số người"])
+    """The valid rows counted by office, unit, level and reason (reasons in the form's order)."""
+    columns = ["Đơn vị quản lý", "Đơn vị", "Cấp học", "Lý do", "Số người"]
+    order = {reason: index for index, reason in enumerate(REASONS)}
+    rows = sorted(result.tally.items(), key=lambda i: (i[0][0], i[0][1], i[0][2], order[i[0][3]]))
+    return pd.DataFrame([[*key, n] for key, n in rows], columns=columns)
 
 
 def report_workbook(result: Collected) -> bytes:
-    """The consolidated report as .xlsx: tallies by unit and level, by level, and the issues."""
-    frame = tally_frame(result)
+    """The consolidated report as .xlsx: by unit, by level, and what units must fix."""
     book = Workbook()
-    sheets = (
-        ("Theo đơn vị", frame),
-        (
-            "Theo cấp học",
-            frame.pivot_table(
-                index="Cấp học", columns="Lý do", values="Số người", aggfunc="sum", fill_value=0
-            ).reset_index()
-            if not frame.empty
-            else frame,
-        ),
-        (
-            "Cần sửa",
-            pd.DataFrame(
-                [
-                    {"Đơn vị": i.unit, "Tệp": i.file, "Dòng": i.row, "Vấn đề": i.message}
-                    for i in result.issues
-                ],
-                columns=["Đơn vị", "Tệp", "Dòng", "Vấn đề"],
-            ),
-        ),
-    )
     book.remove(book.active)
-    for title, table in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append([str(c) for c in table.columns])
-        for cell in sheet[1]:
+    per_unit: dict[tuple[str, str], Counter] = {}
+    for (office, unit, _, reason), people in result.tally.items():
+        per_unit.setdefault((office, unit), Counter())[reason] += people
+    by_unit = []
+    for u in result.units:
+        counts = [per_unit.get((u.office, u.unit), Counter())[r] for r in REASONS]
+        by_unit.append([u.office, u.unit, u.status, u.people, *counts, sum(counts)])
+    _table(book, "Theo đơn vị", result, ["Đơn vị quản lý", "Đơn vị", "Trạng thái",
+           "Số người trong mẫu", *REASONS, "Cộng"], by_unit, total_from=3)  # fmt: skip
+    levels = sorted({level for (_, level) in result.by_reason_and_level()})
+    counts = result.by_reason_and_level()
+    by_level = [
+        [level, *[counts[(r, level)] for r in REASONS], sum(counts[(r, level)] for r in REASONS)]
+        for level in levels
+    ]
+    _table(book, "Theo cấp học", result, ["Cấp học", *REASONS, "Cộng"], by_level, total_from=1)
+    issues = [
+        [p.office, p.unit, p.file, p.row, p.column, p.level, p.message] for p in result.problems
+    ]
+    _table(book, "Cần sửa", result, ["Đơn vị quản lý", "Đơn vị", "Tệp", "Dòng", "Cột", "Mức",
+           "Vấn đề"], issues, total_from=None)  # fmt: skip
+    return workbook_bytes(book)
+
+
+def _table(book, title: str, result: Collected, header: list[str], rows: list[list[Any]],
+           total_from: int | None) -> None:  # fmt: skip
+    sheet = book.create_sheet(title)
+    lines = [
+        f"TỔNG HỢP CÁC TRƯỜNG HỢP KHÔNG ĐỒNG BỘ VỚI CSDL QUỐC GIA VỀ DÂN CƯ — {title.upper()}",
+        f"Theo {result.notice}; hạn báo cáo {short_date(result.deadline)}. Đã gửi "
+        f"{result.sent} mẫu; đã nhận {result.received}; chưa nộp {result.missing}; có lỗi "
+        f"{result.with_errors}; đầy đủ, hợp lệ {result.complete}.",
+    ]
+    for row, text in enumerate(lines, start=1):
+        set_text(sheet.cell(row=row, column=1), text).font = Font(bold=row == 1, size=12)
+    header_row = len(lines) + 2
+    for column, label in enumerate(header, start=1):
+        cell = set_text(sheet.cell(row=header_row, column=column), label)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for values in rows:
+        append_row(sheet, values)
+    if total_from is not None:
+        totals = ["Tổng cộng"] + [""] * (total_from - 1)
+        totals += [sum(r[i] for r in rows) for i in range(total_from, len(header))]
+        for cell in sheet[append_row(sheet, totals)]:
             cell.font = Font(bold=True)
-        for values in table.itertuples(index=False):
-            sheet.append([None if pd.isna(v) else v for v in values])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
+    for column, label in enumerate(header, start=1):
+        longest = max([len(str(r[column - 1] or "")) for r in rows] + [len(label) // 2, 6])
+        sheet.column_dimensions[get_column_letter(column)].width = min(longest + 2, 60)
 
 
-def write_reports(result: Collected, folder: Path, report_docx: bytes) -> list[Path]:
-    """Write the .xlsx and .docx next to the forms folder, atomically."""
-    base = folder.parent / REPORT_NAME
+def write_reports(result: Collected, root: Path, report_docx: bytes) -> list[Path]:
+    """Write the .xlsx and .docx in the round's folder, atomically."""
+    base = root / REPORT_NAME
     outputs = [base.with_suffix(".xlsx"), base.with_suffix(".docx")]
     write_atomic(outputs[0], report_workbook(result))
     write_atomic(outputs[1], report_docx)

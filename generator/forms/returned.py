@@ -1,0 +1,125 @@
+"""Read a returned form (.xlsx or .docx) back into rows, finding its columns by header.
+
+A unit may move, widen or rename columns a little: the header row is looked for
+among the first rows, and each header is matched with the same folding as every
+other table (case, diacritics and punctuation ignored, usual other names
+accepted). The form code and the row keys come from the hidden key column of
+the .xlsx, or from the hidden text in the STT cells of the .docx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from openpyxl.utils import get_column_letter
+
+from ..common.errors import InvalidData
+from ..inputs.headers import fold
+from ..inputs.reading import HEADER_SEARCH, _read_grid
+from .sheet import ALIASES, FORM_MARK, KEY_COLUMN, SIGNATURE_MARK
+
+NEEDED = ("ly_do", "ly_do_khac", "bien_phap", "ngay", KEY_COLUMN)
+
+
+@dataclass
+class ReturnedForm:
+    file: str
+    code: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # column → "«header» (cột G)"
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (row number, values)
+    unreadable: str | None = None  # why the file could not be read
+    row_word: str = "dòng"  # how the clerk calls a row of this file
+
+    def missing(self, several: bool) -> list[str]:
+        wanted = (*NEEDED, "truong") if several else NEEDED
+        return [name for name in wanted if name not in self.labels]
+
+
+def read_returned(path: Path, name: str) -> ReturnedForm:
+    """The rows of a returned form; ``unreadable`` says why when it cannot be read."""
+    if path.suffix.lower() == ".docx":
+        return _read_docx(path, name)
+    try:
+        grid, _, _ = _read_grid(path, None)
+    except InvalidData as error:
+        return ReturnedForm(name, unreadable=error.problems[0].message)
+    return _from_grid(name, grid)
+
+
+def _from_grid(name: str, grid: list[list[str]]) -> ReturnedForm:
+    form = ReturnedForm(name)
+    header = _header_row(grid)
+    if header is None:
+        form.unreadable = "không thấy dòng tiêu đề của mẫu (STT, Họ và tên, Lý do …)."
+        return form
+    columns = _columns(grid[header])
+    form.labels = {
+        column: f"«{grid[header][index]}» (cột {get_column_letter(index + 1)})"
+        for column, index in columns.items()
+    }
+    key = columns.get(KEY_COLUMN)
+    if key is not None:
+        marks = [row[key] for row in grid[:header] if len(row) > key]
+        form.code = next((m[len(FORM_MARK) :] for m in marks if m.startswith(FORM_MARK)), None)
+    signed = False  # below the signature block only rows with a row key are people
+    for number, row in enumerate(grid[header + 1 :], start=header + 2):
+        values = {column: row[i] if i < len(row) else "" for column, i in columns.items()}
+        signed = signed or values.get(KEY_COLUMN) == SIGNATURE_MARK
+        if values.get(KEY_COLUMN) == SIGNATURE_MARK or (signed and not values.get(KEY_COLUMN)):
+            continue
+        if any(values.values()):
+            form.rows.append((number, values))
+    return form
+
+
+def _header_row(grid: list[list[str]]) -> int | None:
+    for index, row in enumerate(grid[:HEADER_SEARCH]):
+        if sum(fold(cell) in ALIASES for cell in row if cell) >= 3:
+            return index
+    return None
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = ALIASES.get(fold(cell)) if cell else None
+        if name and name not in columns:
+            columns[name] = index
+    return columns
+
+
+def _read_docx(path: Path, name: str) -> ReturnedForm:
+    try:
+        document = docx.Document(str(path))
+    except Exception as error:  # python-docx raises several kinds for a damaged file
+        return ReturnedForm(name, unreadable=f"tệp .docx hỏng ({type(error).__name__}).")
+    for table in document.tables:
+        if not table.rows:
+            continue
+        visible = [_cell(cell)[0] for cell in table.rows[0].cells]
+        if sum(fold(text) in ALIASES for text in visible) < 3:
+            continue
+        form = ReturnedForm(name, row_word="hàng")
+        columns = _columns(visible)
+        form.labels = {c: f"«{visible[i]}» (cột {i + 1} của bảng)" for c, i in columns.items()}
+        form.labels[KEY_COLUMN] = "«STT» (mã ẩn)"
+        form.code = _cell(table.rows[0].cells[0])[1] or None
+        for number, row in enumerate(table.rows[1:], start=2):
+            cells = row.cells
+            values = {c: _cell(cells[i])[0] if i < len(cells) else "" for c, i in columns.items()}
+            values[KEY_COLUMN] = _cell(cells[0])[1]
+            if any(values.values()):
+                form.rows.append((number, values))
+        return form
+    return ReturnedForm(name, unreadable="không thấy bảng danh sách người trong tệp .docx.")
+
+
+def _cell(cell) -> tuple[str, str]:
+    """A .docx cell's visible text and its hidden text."""
+    shown, hidden = [], []
+    for paragraph in cell.paragraphs:
+        for run in paragraph.runs:
+            (hidden if run.font.hidden else shown).append(run.text)
+    return "".join(shown).strip(), "".join(hidden).strip()
