@@ -174,6 +174,10 @@ def test_a_form_a_clerk_fills_without_a_phone_call(round_):
         shaded = cell.fill.fgColor.rgb == "00FFF2CC"
         assert shaded == (label in inputs) and (not cell.protection.locked) == shaded, label
     assert sheet.protection.sheet and not sheet.protection.password
+    assert not sheet.protection.formatColumns and not sheet.protection.formatRows
+    detail = sheet.cell(FIRST_ROW, columns["Ghi rõ lý do khác"]).coordinate
+    alerts = {str(r.sqref).split(":")[0]: r for r in sheet.conditional_formatting}
+    assert '="Khác"' in alerts[detail].rules[0].formula[0]
     prompts = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
     letters = {label: sheet.cell(FIRST_ROW, c).column_letter for label, c in columns.items()}
     for label in inputs:
@@ -302,7 +306,11 @@ def _mistakes(round_) -> dict[str, tuple]:
 
 def test_a_collection_round_counts_exactly_and_names_every_problem(round_):
     expected = _mistakes(round_)
+    misplaced = round_.folder / register(round_)[(ROUND[1][0], ROUND[1][1])]
+    fill(misplaced, misplaced)  # a filled form put back among the sent ones: not read, said so
     result = consolidate(round_.folder.parent, today=TODAY)
+    assert [p.file for p in result.strays] == [f"{FORMS_FOLDER}/{register(round_)[ROUND[1][:2]]}"]
+    assert "khác mẫu đã gửi (mẫu đã điền đặt nhầm chỗ?)" in result.strays[0].message
     status = {(u.office, u.unit): u for u in result.units}
     received = set(expected) | {("Sở GDĐT", "Các trường trực thuộc Sở")}
     assert {k for k, u in status.items() if u.received} == received
@@ -409,18 +417,24 @@ def test_hostile_unit_names_get_distinct_safe_file_names_and_stay_text(tmp_path)
              "=HYPERLINK(\"http://x\",\"bấm\")", "=cmd|' /C calc'!A0", "+1", "@SUM(1)",
              "Tên\x07có\x0cký tự điều khiển", "Trường Y "]  # fmt: skip
     data = write_people(tmp_path / "dot", [("Phòng =1+1", n, "TH", 1) for n in names])
-    result = make_forms(data, tmp_path / "out", workers=1)
+    result = make_forms(data, tmp_path / "out", docx=True, workers=1)
     files = sorted(p.name for p in result.folder.rglob("*.xlsx"))
     assert len(files) == len(set(files)) == result.forms
     stems = [Path(f).stem for f in files]
     assert not set(stems) & {"con", "aux", "com1", "lpt1"}
     assert {"con-0", "aux-0", "com1-0", "lpt1-0"} <= set(stems)
-    assert all(len(name) <= 70 and not name.endswith((".", " ")) for name in files)
+    assert all(len(stem) <= 60 and not stem.endswith((".", " ")) for stem in stems)
     for path in result.folder.rglob("*.xlsx"):
         sheet = load_workbook(path).active
         for row in sheet.iter_rows(max_row=FIRST_ROW + 1):
             for cell in row:
                 assert cell.data_type != "f", f"{path.name} {cell.coordinate}: {cell.value}"
+    shown = load_workbook(next(result.folder.rglob("ten-co-ky-tu-dieu-khien.xlsx"))).active
+    assert shown["A4"].value.startswith("Đơn vị: Tên\ufffdcó\ufffdký tự điều khiển")
+    import docx
+
+    document = docx.Document(str(next(result.folder.rglob("ten-co-ky-tu-dieu-khien.docx"))))
+    assert "TÊN\ufffdCÓ\ufffdKÝ TỰ ĐIỀU KHIỂN" in document.tables[0].cell(0, 0).text
     raw = (result.kept / REGISTER).read_text("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(raw)) for cell in row]
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
@@ -473,3 +487,46 @@ def test_a_killed_run_leaves_no_staging_folder_behind(tmp_path):
     result = make_forms(data, out, workers=1)
     assert not list((out / "dot").glob(".dang-tao-*"))
     assert result.forms > 0 and not (out / "dot" / KEPT_FOLDER / ".dang-chay").exists()
+
+
+def test_odd_returned_files_are_reported_not_counted(round_):
+    sent = register(round_)
+    lao = round_.folder / sent[("Sở GDĐT", "THPT An Lão")]
+    fill(lao, round_.returned / "an-lao-lan-1.xlsx")
+    fill(lao, round_.returned / "an-lao-lan-2.xlsx")
+    fill(round_.folder / sent[("Sở GDĐT", "THPT Cát Bà")], round_.returned / "cat-ba.xlsx",
+         lambda sheet, columns: sheet.delete_cols(columns["Biện pháp khắc phục"]))  # fmt: skip
+    (round_.returned / "hong.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    other = pd.DataFrame({"STT": [1], "Họ và tên": ["A"], "Lý do chưa đồng bộ": ["Khác"]})
+    other.to_excel(round_.returned / "la.xlsx", index=False)
+    result = consolidate(round_.folder.parent, today=TODAY)
+    status = {u.unit: u for u in result.units}
+    lao = status["THPT An Lão"]
+    assert lao.received and not lao.complete and len(lao.files) == 2
+    assert [p.file for p in lao.problems] == ["an-lao-lan-2.xlsx"]
+    assert "đã có tệp an-lao-lan-1.xlsx" in lao.problems[0].message
+    assert not status["THPT Cát Bà"].complete
+    assert "không thấy cột «Biện pháp khắc phục»" in status["THPT Cát Bà"].problems[0].message
+    strays = {p.file: p.message for p in result.strays}
+    assert set(strays) == {"hong.xlsx", "la.xlsx"}
+    assert "không nhận ra mẫu" in strays["la.xlsx"] and "không đọc được" in strays["hong.xlsx"]
+    assert sum(result.tally.values()) == 3  # An Lão's three people, counted once
+
+
+def test_forms_cite_the_issued_notice(tmp_path):
+    from generator.archive.build import build
+    from generator.archive.issuing import issue
+
+    data = write_synthetic(tmp_path / "dot", SHIPPED, scale=0.01, seed=5, fmt="csv").parent
+    draft = build(data, tmp_path / "out")
+    issue(draft.version.path, 12, date(2023, 6, 26))
+    result = make_forms(data, tmp_path / "out", workers=1)
+    sheet = load_workbook(next(result.folder.rglob("*.xlsx"))).active
+    assert "Thực hiện Thông báo số 12/TB-SGDĐT ngày 26/6/2023 của Sở Giáo dục" in sheet["A5"].value
+    filled = next(result.folder.rglob("*.xlsx"))
+    fill(filled, result.returned / filled.name)
+    report = consolidate(result.folder.parent, today=TODAY)
+    assert (
+        "Theo Thông báo số 12/TB-SGDĐT ngày 26/6/2023"
+        in load_workbook(report.outputs[0])["Theo đơn vị"]["A2"].value
+    )

@@ -45,6 +45,7 @@ from .register import (
     RETURNED_FOLDER,
     Person,
     Round,
+    changed_forms,
     read_round,
 )
 from .returned import ReturnedForm, read_returned
@@ -210,6 +211,11 @@ def collect(
             status.problems.append(_twice(status, form))
             continue
         check.form(status, form)
+    known = {(form.file, form.sha256) for form in register.sent}
+    for name in changed_forms(register.root / FORMS_FOLDER, known):
+        message = (f"tệp trong thư mục gửi đi {FORMS_FOLDER}/ khác mẫu đã gửi (mẫu đã điền đặt "
+                   f"nhầm chỗ?): chưa được đọc; chuyển sang {returned}.")  # fmt: skip
+        result.strays.append(FormProblem("?", "?", f"{FORMS_FOLDER}/{name}", None, None, message))
     return result
 
 

@@ -30,7 +30,7 @@ from ..common.errors import FormsProblem, MissingInput, OutputProblem
 from ..common.files import sha256
 from ..common.names import unique_slugs
 from ..common.staging import finished, staging_folder
-from ..common.tables import csv_bytes
+from ..common.tables import clean_text, csv_bytes
 from ..common.vnformat import moment, short_date
 from ..documents.fastdocx import CompiledTemplate
 from ..inputs.persons import check_persons, find_persons, read_persons
@@ -47,6 +47,7 @@ from .register import (
     REGISTER_HEADER,
     RETURNED_FOLDER,
     SECRET_FILE,
+    changed_forms,
     forms_secret,
     keyed,
     read_round,
@@ -291,14 +292,17 @@ def _compiled(template: str) -> CompiledTemplate:
 def form_context(
     office: str, unit: str, code: str, rows: list[dict[str, Any]], header: dict[str, Any]
 ) -> dict[str, Any]:
-    """What the .docx form template shows for one unit."""
+    """What the .docx form template shows for one unit (control characters shown as «�»)."""
+    office, unit = clean_text(office), clean_text(unit)
     return {
         "don_vi": unit.upper(),  # NĐ30: agency names in capitals
         "don_vi_quan_ly": office.upper(),
         "ten_don_vi": unit,
         "ma_mau": code,
         "nhieu_truong": covers_several(unit),
-        "nguoi": rows,
+        "nguoi": [
+            {k: clean_text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows
+        ],
         "thong_bao": header["thong_bao"],
         "co_quan": header["co_quan"],
         "thoi_diem": header["thoi_diem"],
@@ -340,13 +344,7 @@ def _guard_filled(root: Path, sent: list[tuple]) -> None:
     previous = read_round(root)
     if previous is not None:
         known |= {(form.file, form.sha256) for form in previous.sent}
-    changed = sorted(
-        path.relative_to(folder).as_posix()
-        for path in folder.rglob("*")
-        if path.suffix.lower() in FORM_SUFFIXES
-        and path.is_file()
-        and (path.relative_to(folder).as_posix(), sha256(path)) not in known
-    )
+    changed = changed_forms(folder, known)
     if changed:
         more = f" và {len(changed) - 10} tệp nữa" if changed[10:] else ""
         shown = ", ".join(changed[:10]) + more

@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..common.files import write_atomic
+from ..common.files import sha256, write_atomic
 from ..common.tables import read_csv
 
 FORMS_FOLDER = "mau-bao-cao"
@@ -109,3 +109,16 @@ def read_round(root: Path) -> Round | None:
         for r in read_csv(kept / KEYS)
     ]
     return Round(root, sent, people)
+
+
+def changed_forms(folder: Path, known: set[tuple[str, str]]) -> list[str]:
+    """Forms in ``folder`` whose (path, SHA-256) is not one of ``known``: filled ones."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.suffix.lower() in FORM_SUFFIXES
+        and path.is_file()
+        and (path.relative_to(folder).as_posix(), sha256(path)) not in known
+    )
