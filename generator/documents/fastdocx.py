@@ -80,8 +80,7 @@ class CompiledTemplate:
     def _property_templates(self) -> dict[str, Template]:
         core = self._helper.docx.core_properties
         return {
-            name: self._environment.from_string(getattr(core, name) or "")
-            for name in _PROPERTIES
+            name: self._environment.from_string(getattr(core, name) or "") for name in _PROPERTIES
         }
 
     def render(self, context: dict[str, Any]) -> bytes:
