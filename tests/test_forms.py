@@ -530,3 +530,27 @@ def test_forms_cite_the_issued_notice(tmp_path):
         "Theo Thông báo số 12/TB-SGDĐT ngày 26/6/2023"
         in load_workbook(report.outputs[0])["Theo đơn vị"]["A2"].value
     )
+
+
+@pytest.mark.parametrize(
+    ("tag", "said"),
+    [
+        ("{{ nguoi[3].ten }}", "mẫu dùng biến không có"),  # fails only in some units' forms
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "mẫu làm việc bị cấm"),
+        ("{{ bien_la }}", "mẫu dùng biến không có"),
+    ],
+)
+def test_a_bad_form_template_is_a_template_error_in_every_process(tmp_path, tag, said):
+    from generator.documents.docx_xml import deterministic_bytes
+    from generator.documents.template_maker import make_form_template
+
+    units = [("Phòng GDĐT A", "Trường Đầu", "TH", 4)]
+    units += [("Phòng GDĐT A", f"Trường số {n:02d}", "TH", 1) for n in range(60)]
+    data = write_people(tmp_path / "dot", units)
+    template = make_form_template()
+    template.add_paragraph(tag)
+    (data / "mau-bao-cao.docx").write_bytes(deterministic_bytes(template))
+    out = CliRunner().invoke(cli, ["forms", str(data), "-o", str(tmp_path / "out"), "--docx"])
+    assert out.exit_code == 3, out.output
+    assert said in out.stderr and "mau-bao-cao.docx" in out.stderr
+    assert not (tmp_path / "out" / "dot" / FORMS_FOLDER).exists()

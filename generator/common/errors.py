@@ -16,6 +16,17 @@ class VanbanError(Exception):
 
     exit_code = 1
 
+    def __reduce__(self):  # keyword-only constructors: rebuild from the message and fields
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[VanbanError], args: tuple, state: dict) -> VanbanError:
+    """A VanbanError sent back from a worker process, as it was raised there."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 @dataclass(frozen=True)
 class Problem:

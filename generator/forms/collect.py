@@ -49,7 +49,7 @@ from .register import (
     read_round,
 )
 from .returned import ReturnedForm, read_returned
-from .sheet import FIRST_ROW, KEY_COLUMN, OTHER, REASONS, covers_several
+from .sheet import KEY_COLUMN, OTHER, REASONS, covers_several
 
 REPORT_NAME = "tong-hop-bao-cao"
 ERROR, WARNING = "Lỗi", "Cảnh báo"
@@ -319,9 +319,9 @@ class _Checker:
                 problem(number, KEY_COLUMN, "dòng không có trong mẫu đã gửi (dòng thêm vào, "
                         "hoặc mã dòng ẩn bị sửa): xoá dòng này.")  # fmt: skip
         for person in missing.values():
-            row = FIRST_ROW + person.number - 1
-            problem(None, None, f"thiếu người STT {person.number} của mẫu đã gửi (dòng {row} "
-                    "của mẫu gốc): dòng bị xoá.")  # fmt: skip
+            row = form.first_row + person.number - 1
+            problem(None, None, f"thiếu người STT {person.number} của mẫu đã gửi "
+                    f"({form.row_word} {row} của mẫu gốc): dòng bị xoá.")  # fmt: skip
 
     def _row(self, status, values, number, seen, several, problem) -> None:
         key = values[KEY_COLUMN]

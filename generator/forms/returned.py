@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from ..common.errors import InvalidData
 from ..inputs.headers import fold
 from ..inputs.reading import HEADER_SEARCH, _read_grid
-from .sheet import ALIASES, FORM_MARK, KEY_COLUMN, SIGNATURE_MARK
+from .sheet import ALIASES, FIRST_ROW, FORM_MARK, KEY_COLUMN, SIGNATURE_MARK
 
 NEEDED = ("ly_do", "ly_do_khac", "bien_phap", "ngay", KEY_COLUMN)
 
@@ -31,6 +31,7 @@ class ReturnedForm:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (row number, values)
     unreadable: str | None = None  # why the file could not be read
     row_word: str = "dòng"  # how the clerk calls a row of this file
+    first_row: int = FIRST_ROW  # where the person STT 1 was on the form as sent
 
     def missing(self, several: bool) -> list[str]:
         wanted = (*NEEDED, "truong") if several else NEEDED
@@ -101,7 +102,7 @@ def _read_docx(path: Path, name: str) -> ReturnedForm:
         visible = [_cell(cell)[0] for cell in table.rows[0].cells]
         if sum(fold(text) in ALIASES for text in visible) < 3:
             continue
-        form = ReturnedForm(name, row_word="hàng")
+        form = ReturnedForm(name, row_word="hàng", first_row=2)
         columns = _columns(visible)
         form.labels = {c: f"«{visible[i]}» (cột {i + 1} của bảng)" for c, i in columns.items()}
         form.labels[KEY_COLUMN] = "«STT» (mã ẩn)"
