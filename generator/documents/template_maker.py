@@ -420,12 +420,14 @@ def _form_signature(document: Document) -> None:
 def _form_table(document: Document, columns: tuple) -> None:
     table = document.add_table(rows=4, cols=len(columns))
     table.style = document.styles["Table Grid"]
-    x.fixed_layout(table, [width for _, _, width in columns], cell_margin_cm=0.08)
+    scale = min(1.0, LANDSCAPE_WIDTH_CM / sum(width for _, _, width in columns))
+    x.fixed_layout(table, [round(w * scale, 2) for _, _, w in columns], cell_margin_cm=0.08)
     x.cell_text(table.rows[1].cells[0], "{%tr for p in nguoi %}", 11)
     x.cell_text(table.rows[3].cells[0], "{%tr endfor %}", 11)
     for index, (label, value, _) in enumerate(columns):
+        align = LEFT if label in ("Họ và tên", "Trường") else CENTER
         x.cell_text(table.rows[0].cells[index], label, 11, bold=True)
-        x.cell_text(table.rows[2].cells[index], value, 11, align=LEFT if index == 1 else CENTER)
+        x.cell_text(table.rows[2].cells[index], value, 11, align=align)
     for row, hidden in ((0, "{{ ma_mau }}"), (2, "{{ p.ma_dong }}")):
         run = x.styled_run(table.rows[row].cells[0].paragraphs[0], hidden, 11)
         run.font.hidden = True

@@ -39,6 +39,10 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _ALERT_FILL = PatternFill("solid", fgColor="F4B6B6")
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_BODY_FONT = Font(name=FONT, size=11)
+_BODY_ALIGN = Alignment(vertical="top", wrap_text=True)
+_KEY_ALIGN = Alignment(vertical="top")
+_UNLOCKED = Protection(locked=False)
 
 
 @dataclass(frozen=True)
@@ -155,11 +159,11 @@ def _body_cells(sheet, columns: tuple[FormColumn, ...], last: int) -> None:
     for row in sheet.iter_rows(min_row=FIRST_ROW, max_row=last, max_col=len(columns)):
         for cell, column in zip(row, columns, strict=True):
             cell.border = _BOX
-            cell.font = Font(name=FONT, size=11)
-            cell.alignment = Alignment(vertical="top", wrap_text=column.name != "ma_dong")
+            cell.font = _BODY_FONT
+            cell.alignment = _KEY_ALIGN if column.name == KEY_COLUMN else _BODY_ALIGN
             if column.is_input:
                 cell.fill = _INPUT_FILL
-                cell.protection = Protection(locked=False)
+                cell.protection = _UNLOCKED
             if column.name == "ngay":
                 cell.number_format = "DD/MM/YYYY"
 
