@@ -497,6 +497,11 @@ def test_odd_returned_files_are_reported_not_counted(round_):
     fill(round_.folder / sent[("Sở GDĐT", "THPT Cát Bà")], round_.returned / "cat-ba.xlsx",
          lambda sheet, columns: sheet.delete_cols(columns["Biện pháp khắc phục"]))  # fmt: skip
     (round_.returned / "hong.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    moved = round_.returned / "hong-bang.xlsx"
+    fill(round_.folder / sent[("Sở GDĐT", "THPT Hồng Bàng")], moved)
+    book = load_workbook(moved)
+    book.create_sheet("Ghi chú", 0)["A1"] = "Trang tính khác đặt lên đầu"
+    book.save(moved)
     other = pd.DataFrame({"STT": [1], "Họ và tên": ["A"], "Lý do chưa đồng bộ": ["Khác"]})
     other.to_excel(round_.returned / "la.xlsx", index=False)
     result = consolidate(round_.folder.parent, today=TODAY)
@@ -510,7 +515,8 @@ def test_odd_returned_files_are_reported_not_counted(round_):
     strays = {p.file: p.message for p in result.strays}
     assert set(strays) == {"hong.xlsx", "la.xlsx"}
     assert "không nhận ra mẫu" in strays["la.xlsx"] and "không đọc được" in strays["hong.xlsx"]
-    assert sum(result.tally.values()) == 3  # An Lão's three people, counted once
+    assert status["THPT Hồng Bàng"].complete
+    assert sum(result.tally.values()) == 3 + 2  # An Lão's three people counted once, Hồng Bàng's
 
 
 def test_forms_cite_the_issued_notice(tmp_path):

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from ..common.errors import InvalidData
 from ..inputs.headers import fold
 from ..inputs.reading import HEADER_SEARCH, _read_grid
-from .sheet import ALIASES, FIRST_ROW, FORM_MARK, KEY_COLUMN, SIGNATURE_MARK
+from .sheet import ALIASES, FIRST_ROW, FORM_MARK, KEY_COLUMN, SHEET_TITLE, SIGNATURE_MARK
 
 NEEDED = ("ly_do", "ly_do_khac", "bien_phap", "ngay", KEY_COLUMN)
 
@@ -44,6 +44,8 @@ def read_returned(path: Path, name: str) -> ReturnedForm:
         return _read_docx(path, name)
     try:
         grid, _, _ = _read_grid(path, None)
+        if _header_row(grid) is None:  # the form's sheet moved behind another one
+            grid, _, _ = _read_grid(path, SHEET_TITLE)
     except InvalidData as error:
         return ReturnedForm(name, unreadable=error.problems[0].message)
     return _from_grid(name, grid)
