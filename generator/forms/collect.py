@@ -36,9 +36,9 @@ from ..common.errors import FormsProblem, MissingInput
 from ..common.files import sha256, write_atomic
 from ..common.tables import append_row, set_text, workbook_bytes
 from ..common.vnformat import short_date
+from ..inputs.reading import SPREADSHEET_SUFFIXES
 from .making import fill_date
 from .register import (
-    FORM_SUFFIXES,
     FORMS_FOLDER,
     KEPT_FOLDER,
     REGISTER,
@@ -52,6 +52,7 @@ from .returned import ReturnedForm, read_returned
 from .sheet import KEY_COLUMN, OTHER, REASONS, covers_several
 
 REPORT_NAME = "tong-hop-bao-cao"
+READABLE = (*SPREADSHEET_SUFFIXES, ".docx")
 ERROR, WARNING = "Lỗi", "Cảnh báo"
 
 
@@ -194,8 +195,13 @@ def collect(
     people = {person.key: person for person in register.people}
     sent_hashes = {form.sha256: form.code for form in register.sent}
     check = _Checker(result, people, register, deadline, data_date, today or date.today())
-    for path in _returned_files(returned):
+    files = _returned_files(returned)
+    for path in files:
         name = path.relative_to(returned).as_posix()
+        if path.suffix.lower() not in READABLE:
+            message = "dạng tệp này không đọc được: mở bằng Excel hoặc Word, lưu thành .xlsx/.docx."
+            result.strays.append(FormProblem("?", "?", name, None, None, message))
+            continue
         digest = sha256(path)
         if digest in sent_hashes:
             statuses[sent_hashes[digest]].blank.append(name)
@@ -222,11 +228,8 @@ def collect(
 def _returned_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() in FORM_SUFFIXES and p.is_file() and not p.name.startswith("~$")
-    )
+    hidden = ("~$", ".")  # Office lock files, hidden files
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(hidden))
 
 
 def _owner(form: ReturnedForm, units: dict, people: dict[str, Person]) -> str | None:
