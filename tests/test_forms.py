@@ -562,3 +562,21 @@ def test_a_bad_form_template_is_a_template_error_in_every_process(tmp_path, tag,
     assert out.exit_code == 3, out.output
     assert said in out.stderr and "mau-bao-cao.docx" in out.stderr
     assert not (tmp_path / "out" / "dot" / FORMS_FOLDER).exists()
+
+
+def test_a_form_saved_again_as_ods_by_libreoffice_is_read_back(round_, tmp_path):
+    import subprocess
+
+    sent = round_.folder / register(round_)[("Sở GDĐT", "THPT Mạc Đĩnh Chi")]
+    filled = tmp_path / "mac-dinh-chi.xlsx"
+    fill(sent, filled)
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "ods",
+         "--outdir", str(round_.returned), str(filled)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    result = consolidate(round_.folder.parent, today=TODAY)
+    unit = next(u for u in result.units if u.unit == "THPT Mạc Đĩnh Chi")
+    assert unit.files == ["mac-dinh-chi.ods"] and unit.complete, [str(p) for p in unit.problems]
+    assert sum(result.tally.values()) == 3
