@@ -580,3 +580,22 @@ def test_a_form_saved_again_as_ods_by_libreoffice_is_read_back(round_, tmp_path)
     unit = next(u for u in result.units if u.unit == "THPT Mạc Đĩnh Chi")
     assert unit.files == ["mac-dinh-chi.ods"] and unit.complete, [str(p) for p in unit.problems]
     assert sum(result.tally.values()) == 3
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("30/6/2023", date(2023, 6, 30)),
+        ("01/07/2023", date(2023, 7, 1)),
+        ("2023-07-01T00:00:00", date(2023, 7, 1)),  # a real date cell
+        ("45108", date(2023, 7, 1)),  # a date cell whose format was lost
+        ("31/6/2023", None),
+        ("29/2/2023", None),
+        ("sau tết", None),
+        ("", None),
+    ],
+)
+def test_the_dates_a_clerk_types(typed, expected):
+    from generator.forms.making import fill_date
+
+    assert fill_date(typed) == expected

@@ -19,7 +19,7 @@ import shutil
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -391,6 +391,8 @@ def fill_date(value: Any) -> date | None:
         return value
     if isinstance(value, str) and value.strip():
         text = value.strip().split("T")[0].split(" ")[0]
+        if text.isdigit() and 20_000 < int(text) < 80_000:  # a date cell that lost its format
+            return date(1899, 12, 30) + timedelta(days=int(text))
         for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
             try:
                 return datetime.strptime(text, pattern).date()
