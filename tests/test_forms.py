@@ -382,14 +382,19 @@ def test_a_filled_docx_form_is_read_back(round_):
         row.cells[labels.index("Ngày dự kiến hoàn thành")].text = "30/6/2023"
     row = table.rows[2]
     row.cells[labels.index("Ngày dự kiến hoàn thành")].text = "31/6/2023"
+    table.rows[3].cells[labels.index("Ngày dự kiến hoàn thành")].text = "01/6/2023"
     document.save(str(round_.returned / "an-lao.docx"))
     result = consolidate(round_.folder.parent, today=TODAY)
     unit = next(u for u in result.units if u.unit == "THPT An Lão")
     assert unit.received and [p.message for p in unit.problems] == [
-        "ngày dự kiến hoàn thành «31/6/2023» không phải một ngày có thật (ghi dạng ngày/tháng/năm)."
+        "ngày dự kiến hoàn thành «31/6/2023» không phải một ngày có thật "
+        "(ghi dạng ngày/tháng/năm).",
+        "ngày dự kiến 01/6/2023 trước ngày số liệu 23/6/2023.",
     ]
-    assert unit.problems[0].row == 3 and unit.problems[0].column.startswith("«Ngày dự kiến")
-    assert sum(result.tally.values()) == 2
+    assert [p.row for p in unit.problems] == [3, 4]
+    assert unit.problems[0].column.startswith("«Ngày dự kiến")
+    assert str(unit.problems[1]).startswith("THPT An Lão (Sở GDĐT): an-lao.docx, hàng 4, cột")
+    assert sum(result.tally.values()) == 1
 
 
 def test_collect_says_so_when_pointed_at_the_sent_folder(round_):

@@ -146,6 +146,21 @@ class Collected:
     def problems(self) -> list[FormProblem]:
         return [p for u in self.units for p in u.problems] + self.strays
 
+    @property
+    def forms(self) -> int:
+        """The number of units whose form came back (= ``received``)."""
+        return self.received
+
+    @property
+    def missing_forms(self) -> list[tuple[str, str]]:
+        """(office, unit) of every unit that has not sent its form back."""
+        return [(u.office, u.unit) for u in self.units if not u.received]
+
+    @property
+    def issues(self) -> list[FormProblem]:
+        """Every problem: errors and warnings, units first, then files of no known unit."""
+        return self.problems
+
     def by_reason_and_level(self) -> Counter:
         """(reason, level) → people, over every valid row."""
         counts: Counter = Counter()
@@ -182,9 +197,14 @@ def find_round(folder: Path) -> tuple[Round, Path]:
 
 
 def collect(
-    folder: Path, deadline: date, data_date: date, notice: str = "", today: date | None = None
+    folder: Path,
+    deadline: date,
+    today: date | None = None,
+    *,
+    data_date: date | None = None,
+    notice: str = "",
 ) -> Collected:
-    """Check every returned form and tally what is right."""
+    """Check every returned form and tally what is right (dates before ``data_date`` are errors)."""
     register, returned = find_round(folder)
     result = Collected(notice, deadline)
     units = {form.code: form for form in register.sent}
@@ -272,7 +292,7 @@ class _Checker:
         people: dict[str, Person],
         register: Round,
         deadline: date,
-        data_date: date,
+        data_date: date | None,
         today: date,
     ) -> None:
         self.result, self.people, self.units = result, people, register.units()
@@ -368,7 +388,7 @@ class _Checker:
         if when is None:
             shown = f"«{typed}» không phải một ngày có thật" if typed else "chưa ghi"
             error("ngay", f"ngày dự kiến hoàn thành {shown} (ghi dạng ngày/tháng/năm).")
-        elif when < self.data_date:
+        elif self.data_date and when < self.data_date:
             error("ngay", f"ngày dự kiến {short_date(when)} trước ngày số liệu "
                   f"{short_date(self.data_date)}.")  # fmt: skip
         else:

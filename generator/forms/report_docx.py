@@ -63,7 +63,7 @@ def consolidate(folder: Path, today: date | None = None) -> Collected:
     figures = metadata["so_lieu"]
     notice = notice_citation(metadata, register.root)
     deadline, data_date = figures["han_bao_cao"].date(), figures["thoi_diem"].date()
-    result = collect(folder, deadline, data_date, notice, today)
+    result = collect(folder, deadline, today, data_date=data_date, notice=notice)
     result.outputs = write_reports(result, register.root, report_document(result, metadata))
     return result
 
