@@ -510,6 +510,8 @@ def test_odd_returned_files_are_reported_not_counted(round_):
     other = pd.DataFrame({"STT": [1], "Họ và tên": ["A"], "Lý do chưa đồng bộ": ["Khác"]})
     other.to_excel(round_.returned / "la.xlsx", index=False)
     (round_.returned / "bao-cao.pdf").write_bytes(b"%PDF-1.4")
+    with zipfile.ZipFile(round_.returned / "bom.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("xl/worksheets/sheet1.xml", b"\0" * (65 * 2**20))
     result = consolidate(round_.folder.parent, today=TODAY)
     status = {u.unit: u for u in result.units}
     lao = status["THPT An Lão"]
@@ -519,7 +521,8 @@ def test_odd_returned_files_are_reported_not_counted(round_):
     assert not status["THPT Cát Bà"].complete
     assert "không thấy cột «Biện pháp khắc phục»" in status["THPT Cát Bà"].problems[0].message
     strays = {p.file: p.message for p in result.strays}
-    assert set(strays) == {"hong.xlsx", "la.xlsx", "bao-cao.pdf"}
+    assert set(strays) == {"hong.xlsx", "la.xlsx", "bao-cao.pdf", "bom.xlsx"}
+    assert "khi giải nén quá lớn" in strays["bom.xlsx"]
     assert "lưu thành .xlsx/.docx" in strays["bao-cao.pdf"]
     assert "không nhận ra mẫu" in strays["la.xlsx"] and "không đọc được" in strays["hong.xlsx"]
     assert status["THPT Hồng Bàng"].complete

@@ -9,6 +9,7 @@ the .xlsx, or from the hidden text in the STT cells of the .docx.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ..inputs.headers import fold
 from ..inputs.reading import HEADER_SEARCH, _read_grid
 from .sheet import ALIASES, FIRST_ROW, FORM_MARK, KEY_COLUMN, SHEET_TITLE, SIGNATURE_MARK
 
+MAX_FORM_BYTES = 64 * 2**20  # a form of a few thousand rows is well under 5 MB
 NEEDED = ("ly_do", "ly_do_khac", "bien_phap", "ngay", KEY_COLUMN)
 
 
@@ -40,6 +42,9 @@ class ReturnedForm:
 
 def read_returned(path: Path, name: str) -> ReturnedForm:
     """The rows of a returned form; ``unreadable`` says why when it cannot be read."""
+    oversized = _oversized(path)
+    if oversized:
+        return ReturnedForm(name, unreadable=oversized)
     if path.suffix.lower() == ".docx":
         return _read_docx(path, name)
     try:
@@ -49,6 +54,22 @@ def read_returned(path: Path, name: str) -> ReturnedForm:
     except InvalidData as error:
         return ReturnedForm(name, unreadable=error.problems[0].message)
     return _from_grid(name, grid)
+
+
+def _oversized(path: Path) -> str | None:
+    """Why a file is too big to be a form, checked before any parsing (zip bombs too)."""
+    if path.stat().st_size > MAX_FORM_BYTES:
+        return f"tệp quá lớn cho một mẫu báo cáo (trên {MAX_FORM_BYTES // 2**20} MB)."
+    if not zipfile.is_zipfile(path):
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return "tệp hỏng (không mở được như tệp nén Office)."
+    if inflated > MAX_FORM_BYTES:
+        return f"tệp khi giải nén quá lớn cho một mẫu báo cáo (trên {MAX_FORM_BYTES // 2**20} MB)."
+    return None
 
 
 def _from_grid(name: str, grid: list[list[str]]) -> ReturnedForm:
