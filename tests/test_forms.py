@@ -607,3 +607,24 @@ def test_the_dates_a_clerk_types(typed, expected):
     from generator.forms.making import fill_date
 
     assert fill_date(typed) == expected
+
+
+def test_forms_run_at_the_same_time_agree(tmp_path):
+    import subprocess
+    import sys
+
+    from generator.common.files import sha256
+    from generator.forms.register import keyed
+
+    data = write_people(tmp_path / "dot", ROUND)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    command = [sys.executable, "-m", "generator", "forms", str(data), "-o", str(out), "--docx"]
+    runs = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE) for _ in range(3)]
+    assert [run.wait(timeout=300) for run in runs] == [0, 0, 0]
+    root = out / "dot"
+    secret = (root / SECRET_FILE).read_bytes()
+    for row in read_csv(root / KEPT_FOLDER / REGISTER):
+        assert sha256(root / FORMS_FOLDER / row["Tệp"]) == row["SHA-256"]
+        assert row["Mã mẫu"] == keyed(secret, row["Đơn vị quản lý"], row["Đơn vị"])
+    assert not list(root.glob(".dang-tao-*")) and not list(root.glob(f"{SECRET_FILE}.*"))

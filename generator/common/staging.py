@@ -46,6 +46,15 @@ def staging_folder(parent: Path) -> Iterator[Path]:
             remove_tree(folder)
 
 
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Wait until no other run holds ``lock``, and hold it (no-op where locks do not exist)."""
+    with open(lock, "ab") as stream:
+        if fcntl is not None:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+        yield
+
+
 def finished(folder: Path) -> None:
     """Take the lock file out of a staging folder that is about to be renamed into place."""
     (folder / LOCK).unlink(missing_ok=True)

@@ -29,7 +29,7 @@ from ..archive.versions import versions
 from ..common.errors import FormsProblem, MissingInput, OutputProblem
 from ..common.files import sha256
 from ..common.names import unique_slugs
-from ..common.staging import finished, staging_folder
+from ..common.staging import exclusive, finished, staging_folder
 from ..common.tables import clean_text, csv_bytes
 from ..common.vnformat import moment, short_date
 from ..documents.fastdocx import CompiledTemplate
@@ -57,6 +57,7 @@ from .sheet import FIRST_ROW, REASONS, covers_several, form_workbook
 __all__ = ["FIRST_ROW", "FORMS_FOLDER", "REASONS", "REGISTER", "SECRET_FILE", "make_forms"]
 
 FORM_TEMPLATE = "mau-bao-cao.docx"
+LOCK_FILE = ".mau-bao-cao.lock"
 _FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
@@ -145,14 +146,15 @@ def _make(
         kept.mkdir()
         _write_all(forms, jobs, header, template, workers, progress)
         sent = _sent_files(forms, jobs)
-        _guard_filled(root, sent)
         (kept / REGISTER).write_bytes(csv_bytes(REGISTER_HEADER, sent))
         (kept / KEYS).write_bytes(csv_bytes(KEYS_HEADER, _key_rows(jobs)))
         shutil.copyfile(data_dir / METADATA_FILE, kept / METADATA_FILE)
         zips = _zip_offices(forms) if zip_offices else []
         finished(staging)
-        _swap(forms, root / FORMS_FOLDER)
-        _swap(kept, root / KEPT_FOLDER)
+        with exclusive(root / LOCK_FILE):  # two runs at once: one swaps after the other
+            _guard_filled(root, sent)
+            _swap(forms, root / FORMS_FOLDER)
+            _swap(kept, root / KEPT_FOLDER)
     (root / RETURNED_FOLDER).mkdir(exist_ok=True)
     return FormsResult(
         root / FORMS_FOLDER,

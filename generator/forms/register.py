@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,8 +84,15 @@ def forms_secret(root: Path) -> bytes:
     """The Sở's own key for a data folder's forms: made once, kept outside the forms folder
     (which is sent to units), reused so that regenerated forms keep their keys."""
     path = root / SECRET_FILE
-    if not path.is_file():
-        write_atomic(path, secrets.token_bytes(32))
+    if not path.is_file():  # made once: of two runs at once, the first one's key is kept
+        candidate = path.with_name(f"{SECRET_FILE}.{secrets.token_hex(8)}")
+        write_atomic(candidate, secrets.token_bytes(32))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return path.read_bytes()
 
 
