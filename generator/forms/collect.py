@@ -207,42 +207,44 @@ def collect(
     """Check every returned form and tally what is right (dates before ``data_date`` are errors)."""
     register, returned = find_round(folder)
     result = Collected(notice, deadline)
-    units = {form.code: form for form in register.sent}
-    statuses = {
-        code: UnitStatus(f.office, f.unit, code, f.people) for code, f in sorted(units.items())
-    }
+    statuses = {f.code: UnitStatus(f.office, f.unit, f.code, f.people) for f in register.sent}
     result.units = sorted(statuses.values(), key=lambda u: (u.office, u.unit))
-    people = {person.key: person for person in register.people}
-    sent_hashes = {form.sha256: form.code for form in register.sent}
-    check = _Checker(result, people, register, deadline, data_date, today or date.today())
-    files = _returned_files(returned)
-    for path in files:
-        name = path.relative_to(returned).as_posix()
-        if path.suffix.lower() not in READABLE:
-            message = "dạng tệp này không đọc được: mở bằng Excel hoặc Word, lưu thành .xlsx/.docx."
-            result.strays.append(FormProblem("?", "?", name, None, None, message))
-            continue
-        digest = sha256(path)
-        if digest in sent_hashes:
-            statuses[sent_hashes[digest]].blank.append(name)
-            continue
-        form = read_returned(path, name)
-        code = _owner(form, units, people)
-        if code is None:
-            result.strays.append(_stray(form))
-            continue
-        status = statuses[code]
-        status.files.append(name)
-        if len(status.files) > 1:
-            status.problems.append(_twice(status, form))
-            continue
-        check.form(status, form)
+    check = _Checker(result, register, deadline, data_date, today or date.today())
+    for path in _returned_files(returned):
+        _returned(path, path.relative_to(returned).as_posix(), register, statuses, check)
     known = {(form.file, form.sha256) for form in register.sent}
     for name in changed_forms(register.root / FORMS_FOLDER, known):
         message = (f"tệp trong thư mục gửi đi {FORMS_FOLDER}/ khác mẫu đã gửi (mẫu đã điền đặt "
                    f"nhầm chỗ?): chưa được đọc; chuyển sang {returned}.")  # fmt: skip
         result.strays.append(FormProblem("?", "?", f"{FORMS_FOLDER}/{name}", None, None, message))
     return result
+
+
+def _returned(
+    path: Path, name: str, register: Round, statuses: dict[str, UnitStatus], check: _Checker
+) -> None:
+    """Read one returned file and check it as its unit's form (or say why not)."""
+    strays = check.result.strays
+    if path.suffix.lower() not in READABLE:
+        message = "dạng tệp này không đọc được: mở bằng Excel hoặc Word, lưu thành .xlsx/.docx."
+        strays.append(FormProblem("?", "?", name, None, None, message))
+        return
+    digest = sha256(path)
+    blank = next((f.code for f in register.sent if f.sha256 == digest), None)
+    if blank is not None:
+        statuses[blank].blank.append(name)
+        return
+    form = read_returned(path, name)
+    code = _owner(form, statuses, check.people)
+    if code is None:
+        strays.append(_stray(form))
+        return
+    status = statuses[code]
+    status.files.append(name)
+    if len(status.files) > 1:
+        status.problems.append(_twice(status, form))
+    else:
+        check.form(status, form)
 
 
 def _returned_files(folder: Path) -> list[Path]:
@@ -289,13 +291,13 @@ class _Checker:
     def __init__(
         self,
         result: Collected,
-        people: dict[str, Person],
         register: Round,
         deadline: date,
         data_date: date | None,
         today: date,
     ) -> None:
-        self.result, self.people, self.units = result, people, register.units()
+        self.result, self.units = result, register.units()
+        self.people = {person.key: person for person in register.people}
         self.deadline, self.data_date, self.today = deadline, data_date, today
         self.expected: dict[str, list[Person]] = {}
         for person in register.people:
