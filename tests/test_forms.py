@@ -397,6 +397,17 @@ def test_a_filled_docx_form_is_read_back(round_):
     assert sum(result.tally.values()) == 1
 
 
+def test_returned_forms_kept_elsewhere(round_, tmp_path):
+    downloads = tmp_path / "Tải về"
+    fill(round_.folder / register(round_)[("Sở GDĐT", "THPT An Lão")], downloads / "an lao.xlsx")
+    root = str(round_.folder.parent)
+    out = CliRunner().invoke(cli, ["collect", root, "--nhan-ve", str(downloads)])
+    assert out.exit_code == 0, out.output
+    assert "Đã gửi 11 mẫu; đã nhận 1; chưa nộp 10; có lỗi 0; đầy đủ, hợp lệ 1." in out.output
+    wrong = CliRunner().invoke(cli, ["collect", root, "--nhan-ve", str(round_.folder)])
+    assert wrong.exit_code == 1 and "đây là thư mục mẫu gửi đi" in wrong.stderr
+
+
 def test_collect_says_so_when_pointed_at_the_sent_folder(round_):
     out = CliRunner().invoke(cli, ["collect", str(round_.folder)])
     assert out.exit_code == 1

@@ -175,12 +175,19 @@ def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> No
     default=None,
     help="Coi hôm nay là ngày này khi xét ngày đã qua (mặc định: hôm nay).",
 )
-def collect_command(folder: Path, today) -> None:
+@click.option(
+    "--nhan-ve",
+    "returned",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Thư mục chứa các mẫu đơn vị gửi lại (mặc định: FOLDER/nhan-ve).",
+)
+def collect_command(folder: Path, today, returned: Path | None) -> None:
     """Đọc các mẫu đơn vị gửi lại (FOLDER/nhan-ve), chỉ ra chỗ sai, lập báo cáo tổng hợp.
 
     FOLDER là thư mục kết quả của «vanban forms» (output/<thư mục số liệu>).
     """
-    result = consolidate(folder, today.date() if today else None)
+    result = consolidate(folder, today.date() if today else None, returned)
     click.echo(
         f"Đã gửi {count(result.sent)} mẫu; đã nhận {count(result.received)}; chưa nộp "
         f"{count(result.missing)}; có lỗi {count(result.with_errors)}; đầy đủ, hợp lệ "

@@ -169,12 +169,13 @@ class Collected:
         return counts
 
 
-def find_round(folder: Path) -> tuple[Round, Path]:
-    """The register and the folder of returned forms that ``folder`` points at."""
-    for root, returned in ((folder, folder / RETURNED_FOLDER), (folder.parent, folder)):
+def find_round(folder: Path, returned: Path | None = None) -> tuple[Round, Path]:
+    """The register and the folder of returned forms (``returned``, or the one at ``folder``)."""
+    for root, default in ((folder, folder / RETURNED_FOLDER), (folder.parent, folder)):
         found = read_round(root)
         if found is None:
             continue
+        returned = returned or default
         if returned.resolve() == (root / FORMS_FOLDER).resolve():
             raise FormsProblem(
                 path=folder,
@@ -203,9 +204,10 @@ def collect(
     *,
     data_date: date | None = None,
     notice: str = "",
+    returned: Path | None = None,
 ) -> Collected:
     """Check every returned form and tally what is right (dates before ``data_date`` are errors)."""
-    register, returned = find_round(folder)
+    register, returned = find_round(folder, returned)
     result = Collected(notice, deadline)
     statuses = {f.code: UnitStatus(f.office, f.unit, f.code, f.people) for f in register.sent}
     result.units = sorted(statuses.values(), key=lambda u: (u.office, u.unit))

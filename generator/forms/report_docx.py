@@ -56,14 +56,14 @@ def report_document(result: Collected, metadata: dict[str, Any]) -> bytes:
     return x.deterministic_bytes(document)
 
 
-def consolidate(folder: Path, today: date | None = None) -> Collected:
+def consolidate(folder: Path, today: date | None = None, returned: Path | None = None) -> Collected:
     """Check the returned forms of the round at ``folder``; write the .xlsx and .docx."""
-    register, _ = find_round(folder)
+    register, returned = find_round(folder, returned)
     metadata = load_metadata(register.root / KEPT_FOLDER / METADATA_FILE)
     figures = metadata["so_lieu"]
     notice = notice_citation(metadata, register.root)
     deadline, data_date = figures["han_bao_cao"].date(), figures["thoi_diem"].date()
-    result = collect(folder, deadline, today, data_date=data_date, notice=notice)
+    result = collect(folder, deadline, today, data_date=data_date, notice=notice, returned=returned)
     result.outputs = write_reports(result, register.root, report_document(result, metadata))
     return result
 
