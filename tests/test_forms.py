@@ -405,13 +405,15 @@ def test_returned_forms_kept_elsewhere(round_, tmp_path):
     assert out.exit_code == 0, out.output
     assert "Đã gửi 11 mẫu; đã nhận 1; chưa nộp 10; có lỗi 0; đầy đủ, hợp lệ 1." in out.output
     wrong = CliRunner().invoke(cli, ["collect", root, "--nhan-ve", str(round_.folder)])
-    assert wrong.exit_code == 1 and "đây là thư mục mẫu gửi đi" in wrong.stderr
+    assert wrong.exit_code == 1 and "không phải thư mục mẫu đơn vị gửi lại" in wrong.stderr
 
 
 def test_collect_says_so_when_pointed_at_the_sent_folder(round_):
     out = CliRunner().invoke(cli, ["collect", str(round_.folder)])
     assert out.exit_code == 1
-    assert "đây là thư mục mẫu gửi đi" in out.stderr and RETURNED_FOLDER in out.stderr
+    assert "không phải thư mục mẫu đơn vị gửi lại" in out.stderr and RETURNED_FOLDER in out.stderr
+    kept = CliRunner().invoke(cli, ["collect", str(round_.kept)])
+    assert kept.exit_code == 1 and "luu-tai-so/" in kept.stderr
     assert find_round(round_.returned)[1] == round_.returned  # the returned folder itself: fine
 
 

@@ -176,10 +176,11 @@ def find_round(folder: Path, returned: Path | None = None) -> tuple[Round, Path]
         if found is None:
             continue
         returned = returned or default
-        if returned.resolve() == (root / FORMS_FOLDER).resolve():
+        if returned.resolve() in ((root / FORMS_FOLDER).resolve(), (root / KEPT_FOLDER).resolve()):
             raise FormsProblem(
                 path=folder,
-                detail="đây là thư mục mẫu gửi đi, không phải thư mục mẫu đơn vị gửi lại.",
+                detail=f"đây là thư mục {returned.name}/ (mẫu gửi đi hoặc danh sách lưu tại Sở), "
+                "không phải thư mục mẫu đơn vị gửi lại.",
                 fix=f"đặt các mẫu đã điền vào {root / RETURNED_FOLDER} rồi chạy "
                 f"«vanban collect {root}».",
             )
