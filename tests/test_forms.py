@@ -523,6 +523,8 @@ def test_odd_returned_files_are_reported_not_counted(round_):
     other = pd.DataFrame({"STT": [1], "Họ và tên": ["A"], "Lý do chưa đồng bộ": ["Khác"]})
     other.to_excel(round_.returned / "la.xlsx", index=False)
     (round_.returned / "bao-cao.pdf").write_bytes(b"%PDF-1.4")
+    fill(round_.folder / sent[("Sở GDĐT", "THPT Kiến Thuỵ")], round_.returned / "kien-thuy.xlsx",
+         lambda sheet, columns: sheet.delete_cols(columns["Mã dòng"]))  # fmt: skip
     with zipfile.ZipFile(round_.returned / "bom.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
         bomb.writestr("xl/worksheets/sheet1.xml", b"\0" * (65 * 2**20))
     result = consolidate(round_.folder.parent, today=TODAY)
@@ -539,6 +541,8 @@ def test_odd_returned_files_are_reported_not_counted(round_):
     assert "lưu thành .xlsx/.docx" in strays["bao-cao.pdf"]
     assert "không nhận ra mẫu" in strays["la.xlsx"] and "không đọc được" in strays["hong.xlsx"]
     assert status["THPT Hồng Bàng"].complete
+    thuy = status["THPT Kiến Thuỵ"]  # known by its title line once the key column is gone
+    assert thuy.received and "không thấy cột «Mã dòng»" in thuy.problems[0].message
     assert sum(result.tally.values()) == 3 + 2  # An Lão's three people counted once, Hồng Bàng's
 
 

@@ -258,7 +258,8 @@ def _returned_files(folder: Path) -> list[Path]:
 
 
 def _owner(form: ReturnedForm, units: dict, people: dict[str, Person]) -> str | None:
-    """The form code: the hidden one, or else the unit most of its row keys belong to."""
+    """The form code: the hidden one, else the unit most of its row keys belong to, else the
+    unit its title line names."""
     if form.code in units:
         return form.code
     owners = Counter(
@@ -266,7 +267,10 @@ def _owner(form: ReturnedForm, units: dict, people: dict[str, Person]) -> str | 
         for _, values in form.rows
         if values.get(KEY_COLUMN) in people
     )
-    return owners.most_common(1)[0][0] if owners else None
+    if owners:
+        return owners.most_common(1)[0][0]
+    named = [code for code, status in units.items() if (status.office, status.unit) == form.named]
+    return named[0] if named else None
 
 
 def _stray(form: ReturnedForm) -> FormProblem:

@@ -9,6 +9,7 @@ the .xlsx, or from the hidden text in the STT cells of the .docx.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from ..inputs.headers import fold
 from ..inputs.reading import HEADER_SEARCH, _read_grid
 from .sheet import ALIASES, FIRST_ROW, FORM_MARK, KEY_COLUMN, SHEET_TITLE, SIGNATURE_MARK
 
+_UNIT_LINE = re.compile(r"^Đơn vị:\s*(.+?)\s{2,}Đơn vị quản lý:\s*(.+?)\s*$")
 MAX_FORM_BYTES = 64 * 2**20  # a form of a few thousand rows is well under 5 MB
 NEEDED = ("ly_do", "ly_do_khac", "bien_phap", "ngay", KEY_COLUMN)
 
@@ -32,6 +34,7 @@ class ReturnedForm:
     labels: dict[str, str] = field(default_factory=dict)  # column → "«header» (cột G)"
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (row number, values)
     unreadable: str | None = None  # why the file could not be read
+    named: tuple[str, str] | None = None  # (office, unit) as the title line names them
     row_word: str = "dòng"  # how the clerk calls a row of this file
     first_row: int = FIRST_ROW  # where the person STT 1 was on the form as sent
 
@@ -83,6 +86,8 @@ def _from_grid(name: str, grid: list[list[str]]) -> ReturnedForm:
         column: f"«{grid[header][index]}» (cột {get_column_letter(index + 1)})"
         for column, index in columns.items()
     }
+    titles = [_UNIT_LINE.match(cell) for row in grid[:header] for cell in row if cell]
+    form.named = next(((m.group(2), m.group(1)) for m in titles if m), None)
     key = columns.get(KEY_COLUMN)
     if key is not None:
         marks = [row[key] for row in grid[:header] if len(row) > key]
