@@ -15,7 +15,8 @@ from generator.archive.diff import Change, Diff, diff_workbook
 from generator.common.names import MAX_LENGTH, slug, unique_slugs
 from generator.common.tables import csv_bytes, read_csv
 from generator.figures.aggregate import Counts
-from generator.forms.collect import Collected, FormProblem, UnitStatus, report_workbook
+from generator.forms.collect import Collected, FormProblem, UnitStatus
+from generator.forms.report_xlsx import report_workbook
 
 FORMULAS = ['=HYPERLINK("http://x","bấm")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)"]
 

@@ -19,9 +19,10 @@ from ..common.vnformat import BLANK_NUMBER, count, long_date, moment
 from ..documents import docx_xml as x
 from ..documents import template_maker as t
 from ..kinds.metadata import METADATA_FILE, load_metadata
-from .collect import Collected, collect, find_round, tally_frame, write_reports
+from .collect import Collected, collect, find_round, write_reports
 from .making import REASONS, notice_citation
 from .register import KEPT_FOLDER
+from .report_xlsx import tally_frame
 
 SUBJECT = "Tổng hợp các trường hợp không đồng bộ với Cơ sở dữ liệu quốc gia về dân cư"
 
