@@ -408,6 +408,21 @@ def test_returned_forms_kept_elsewhere(round_, tmp_path):
     assert wrong.exit_code == 1 and "không phải thư mục mẫu đơn vị gửi lại" in wrong.stderr
 
 
+def test_a_reason_typed_instead_of_chosen_counts_as_the_listed_one(round_):
+    def typed(sheet, columns):
+        sheet.cell(FIRST_ROW, columns["Lý do chưa đồng bộ"]).value = "  đã CHUYỂN đi "
+        sheet.cell(FIRST_ROW + 1, columns["Lý do chưa đồng bộ"]).value = "Chuyển trường"
+
+    sent = round_.folder / register(round_)[("Sở GDĐT", "THPT An Lão")]
+    fill(sent, round_.returned / "an-lao.xlsx", typed)
+    result = consolidate(round_.folder.parent, today=TODAY)
+    unit = next(u for u in result.units if u.unit == "THPT An Lão")
+    assert [p.message for p in unit.problems] == [
+        "lý do «Chuyển trường» không có trong danh sách; chọn trong danh sách."
+    ]
+    assert result.tally[("Sở GDĐT", "THPT An Lão", "THPT", "Đã chuyển đi")] == 1
+
+
 def test_collect_says_so_when_pointed_at_the_sent_folder(round_):
     out = CliRunner().invoke(cli, ["collect", str(round_.folder)])
     assert out.exit_code == 1

@@ -29,6 +29,7 @@ from pathlib import Path
 from ..common.errors import FormsProblem, MissingInput
 from ..common.files import sha256, write_atomic
 from ..common.vnformat import short_date
+from ..inputs.headers import fold
 from ..inputs.reading import SPREADSHEET_SUFFIXES
 from .making import fill_date
 from .register import (
@@ -364,7 +365,7 @@ class _Checker:
         seen[key] = number
         errors = self._values(values, number, several, problem)
         if not errors:
-            reason = values["ly_do"].strip()
+            reason = _REASONS[fold(values["ly_do"])]
             self.result.tally[(status.office, status.unit, person.level, reason)] += 1
 
     def _values(self, values: dict[str, str], number: int, several: bool, problem) -> int:
@@ -378,9 +379,9 @@ class _Checker:
         reason = values["ly_do"].strip()
         if not reason:
             error("ly_do", "chưa chọn lý do chưa đồng bộ.")
-        elif reason not in REASONS:
+        elif fold(reason) not in _REASONS:
             error("ly_do", f"lý do «{reason}» không có trong danh sách; chọn trong danh sách.")
-        elif reason == OTHER and not values["ly_do_khac"].strip():
+        elif _REASONS[fold(reason)] == OTHER and not values["ly_do_khac"].strip():
             error("ly_do_khac", "đã chọn «Khác» nhưng chưa ghi rõ lý do.")
         if not values["bien_phap"].strip():
             error("bien_phap", "chưa ghi biện pháp khắc phục.")
@@ -413,6 +414,7 @@ def _number(text: str) -> int | None:
         return None
 
 
+_REASONS = {fold(reason): reason for reason in REASONS}  # «sai ngày sinh» is «Sai ngày sinh»
 _LABELS = {
     "ly_do": "Lý do chưa đồng bộ",
     "ly_do_khac": "Ghi rõ lý do khác",
