@@ -301,6 +301,8 @@ def _mistakes(round_) -> dict[str, tuple]:
         expected[key] = (column, message)
     fill(paths[("Sở GDĐT", "Các trường trực thuộc Sở")], returned / "a" / "b.xlsx")
     shutil.copy(paths[("Sở GDĐT", "THPT Mạc Đĩnh Chi")], returned / "chua-dien.xlsx")
+    resaved = load_workbook(paths[(ROUND[1][0], ROUND[1][1])])  # opened, saved, nothing filled
+    resaved.save(returned / "mo-ra-roi-luu.xlsx")
     return expected
 
 
@@ -317,6 +319,7 @@ def test_a_collection_round_counts_exactly_and_names_every_problem(round_):
     missing = {k for k, u in status.items() if not u.received}
     assert missing == {(ROUND[1][0], ROUND[1][1]), ("Sở GDĐT", "THPT Mạc Đĩnh Chi")}
     assert status[("Sở GDĐT", "THPT Mạc Đĩnh Chi")].blank == ["chua-dien.xlsx"]
+    assert status[(ROUND[1][0], ROUND[1][1])].blank == ["mo-ra-roi-luu.xlsx"]
     assert (result.sent, result.received, result.missing) == (11, 9, 2)
     assert result.with_errors == 7 and result.complete == 2  # the late date is only a warning
     assert status[("Sở GDĐT", "THPT Lê Quý Đôn")].complete

@@ -238,6 +238,9 @@ def _returned(
         strays.append(_stray(form))
         return
     status = statuses[code]
+    if not form.unreadable and not any(v.get(c) for _, v in form.rows for c in _INPUTS):
+        status.blank.append(name)  # saved again, but nothing filled in: not returned
+        return
     status.files.append(name)
     if len(status.files) > 1:
         status.problems.append(_twice(status, form))
@@ -414,6 +417,7 @@ def _number(text: str) -> int | None:
         return None
 
 
+_INPUTS = ("ly_do", "ly_do_khac", "bien_phap", "ngay", "truong")
 _REASONS = {fold(reason): reason for reason in REASONS}  # «sai ngày sinh» is «Sai ngày sinh»
 _LABELS = {
     "ly_do": "Lý do chưa đồng bộ",
