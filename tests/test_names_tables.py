@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections import Counter
 from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
-from generator.archive.diff import Change, Diff, diff_workbook
 from generator.common.names import MAX_LENGTH, slug, unique_slugs
 from generator.common.tables import csv_bytes, read_csv
-from generator.figures.aggregate import Counts
 from generator.forms.collect import Collected, FormProblem, UnitStatus
 from generator.forms.report_xlsx import report_workbook
 
@@ -71,21 +68,6 @@ def test_csv_neutralises_formulas_and_reads_them_back():
 def _cells(data: bytes) -> list:
     book = load_workbook(io.BytesIO(data))
     return [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
-
-
-def test_the_diff_workbook_keeps_text_as_text_and_the_same_bytes():
-    totals = Counts(10, 2, 5, 1)
-    result = Diff(
-        "v001", "v002",
-        tuple(Change(t, "THPT", "hs_chua", 1, 2) for t in FORMULAS),
-        ((FORMULAS[0], "TH"),), ((FORMULAS[1], "THCS"),), totals, totals,
-    )  # fmt: skip
-    data = diff_workbook(result)
-    assert data == diff_workbook(result)
-    texts = [c for c in _cells(data) if isinstance(c.value, str) and c.value in FORMULAS]
-    assert len(texts) == 7 and all(c.data_type == "s" for c in texts)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert {i.date_time for i in archive.infolist()} == {(2020, 1, 1, 0, 0, 0)}
 
 
 def test_the_consolidated_workbook_keeps_text_as_text_and_the_same_bytes():

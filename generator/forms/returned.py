@@ -17,10 +17,10 @@ from pathlib import Path
 import docx
 from openpyxl.utils import get_column_letter
 
-from ..common.errors import InvalidData
-from ..inputs.headers import fold
-from ..inputs.reading import HEADER_SEARCH, _read_grid
-from .sheet import ALIASES, FIRST_ROW, FORM_MARK, KEY_COLUMN, SHEET_TITLE, SIGNATURE_MARK
+from ..common.errors import InvalidData, VanbanError
+from ..inputs.headers import HEADER_SEARCH, fold
+from ..inputs.reading import read_grids
+from .sheet import ALIASES, FIRST_ROW, FORM_MARK, KEY_COLUMN, SIGNATURE_MARK
 
 _UNIT_LINE = re.compile(r"^Đơn vị:\s*(.+?)\s{2,}Đơn vị quản lý:\s*(.+?)\s*$")
 MAX_FORM_BYTES = 64 * 2**20  # a form of a few thousand rows is well under 5 MB
@@ -51,11 +51,15 @@ def read_returned(path: Path, name: str) -> ReturnedForm:
     if path.suffix.lower() == ".docx":
         return _read_docx(path, name)
     try:
-        grid, _, _ = _read_grid(path, None)
-        if _header_row(grid) is None:  # the form's sheet moved behind another one
-            grid, _, _ = _read_grid(path, SHEET_TITLE)
+        grids = [grid.rows for grid in read_grids(path, every=True)]
     except InvalidData as error:
         return ReturnedForm(name, unreadable=error.problems[0].message)
+    except VanbanError as error:
+        return ReturnedForm(name, unreadable=str(error))
+    # the form's sheet, even when another one was put before it
+    grid = next(
+        (rows for rows in grids if _header_row(rows) is not None), grids[0] if grids else []
+    )
     return _from_grid(name, grid)
 
 
