@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 
 from ..common.tables import append_row, workbook_bytes
 from ..common.vnformat import count, signed
-from ..figures.aggregate import Counts, aggregate
+from ..figures.aggregate import Counts, sector_total
 from ..inputs.folder import load_inputs
 from ..inputs.headers import COUNT_COLUMNS, LABELS, fold
 from .versions import MANIFEST, load_version
@@ -128,7 +128,7 @@ def _side(path: Path) -> tuple[pd.DataFrame, Counts]:
         inputs = load_inputs(version.inputs, version.manifest.get("trang_tinh"))
     else:
         inputs = load_inputs(path)
-    total = aggregate(inputs.units, inputs.declarations)[0].total.total
+    total = sector_total(inputs.units, inputs.declarations).total
     return inputs.units, total
 
 

@@ -243,4 +243,5 @@ def template_report(template: Path, data_dir: Path) -> TemplateReport:
             template=template, detail="không có tệp này.", fix="ghi đúng đường dẫn tới tệp .docx."
         )
     checkup = check_folder(data_dir)
-    return check_template(template, build_context(checkup.inputs.metadata, checkup.appendices))
+    context = build_context(checkup.inputs.metadata, checkup.appendices, sector=checkup.sector)
+    return check_template(template, context)
