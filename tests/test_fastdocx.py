@@ -95,7 +95,8 @@ def test_the_form_is_the_same_xml_as_docxtpl_gives(unit):
 def test_the_notice_is_the_same_xml_as_docxtpl_gives(number):
     checkup = check_folder(SHIPPED)
     issued_on = date(2023, 6, 26) if number else None
-    context = build_context(checkup.inputs.metadata, checkup.appendices, number, issued_on)
+    metadata, appendices = checkup.inputs.metadata, checkup.appendices
+    context = build_context(metadata, appendices, number, issued_on, sector=checkup.sector)
     _assert_same_xml(shipped(TEMPLATE_FILE), context)
 
 
