@@ -11,17 +11,14 @@ removed (with their figures), and the figures changed.
 from __future__ import annotations
 
 import difflib
-import io
-import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..common.tables import append_row, workbook_bytes
 from ..common.vnformat import count, signed
 from ..figures.aggregate import Counts, sector_total
 from ..inputs.folder import load_inputs
@@ -31,8 +28,6 @@ from .versions import MANIFEST, load_version
 KEY = ["don_vi", "cap_hoc"]
 RENAME_NAME_SIMILARITY = 0.6  # difflib ratio of the folded names
 RENAME_FIGURES_DISTANCE = 0.25  # total absolute change / total figures before
-_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 @dataclass(frozen=True)
@@ -296,42 +291,14 @@ def _change_text(change: Change) -> str:
 
 
 def write_sheet(book: Workbook, title: str, header: list[str], rows: list[list]) -> None:
-    """A sheet whose every cell is stored as text (a name starting with "=" stays a name).
-
-    The one place the diff workbook's cells are written; to be switched to the shared
-    text-as-text writer when it lands in ``common``.
-    """
+    """A sheet whose every cell is stored as text (a name starting with "=" stays a name),
+    through the shared writer :mod:`generator.common.tables`."""
     sheet = book.create_sheet(title)
-    for r, values in enumerate([header, *rows], start=1):
-        for c, value in enumerate(values, start=1):
-            cell = sheet.cell(r, c)
-            cell.value = "" if value is None else str(value)
-            cell.data_type = "s"
-            if r == 1:
-                cell.font = Font(bold=True)
+    for values in [header, *rows]:
+        append_row(sheet, ["" if value is None else str(value) for value in values])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max(len(str(cell.value or "")) for cell in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
-
-
-def workbook_bytes(book: Workbook) -> bytes:
-    """The workbook's bytes, identical for identical contents (fixed dates, fixed zip times)."""
-    book.properties.creator = "vanban"
-    book.properties.created = book.properties.modified = datetime(2020, 1, 1)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = _MODIFIED.sub(rb"\g<1>2020-01-01T00:00:00Z\g<2>", data)
-            target.writestr(info, data)
-    return out.getvalue()

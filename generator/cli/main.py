@@ -341,7 +341,9 @@ def diff_command(before: Path, after: Path, xlsx: Path | None) -> None:
 
 
 def _slug(path: Path) -> str:
-    return "-".join(path.parts[-2:]) if (path / "manifest.json").is_file() else path.name
+    from ..common.names import slug
+
+    return slug("-".join(path.parts[-2:]) if (path / "manifest.json").is_file() else path.name)
 
 
 def _headline(label: str, totals, who: str) -> str:

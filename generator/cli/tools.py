@@ -193,6 +193,10 @@ def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> No
     )
     for archive in result.zips:
         click.echo(f"  {shown(archive)}")
+    click.echo(f"Gửi đi: chỉ thư mục {shown(result.folder)} (hoặc các tệp .zip trong đó).")
+    click.echo(f"Lưu tại Sở, không gửi: {shown(result.kept)}")
+    click.echo(f"Mẫu đơn vị gửi lại: đặt vào {shown(result.returned)}, rồi chạy")
+    click.echo(f"  vanban collect {shown(result.folder.parent)}")
 
 
 @command("collect")
@@ -204,25 +208,42 @@ def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> No
     default=None,
     help="Coi hôm nay là ngày này khi xét ngày đã qua (mặc định: hôm nay).",
 )
-def collect_command(folder: Path, today) -> None:
-    """Đọc các mẫu báo cáo đã điền trong FOLDER, chỉ ra chỗ sai và lập báo cáo tổng hợp."""
+@click.option(
+    "--nhan-ve",
+    "returned",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Thư mục chứa các mẫu đơn vị gửi lại (mặc định: FOLDER/nhan-ve).",
+)
+def collect_command(folder: Path, today, returned: Path | None) -> None:
+    """Đọc các mẫu đơn vị gửi lại (FOLDER/nhan-ve), chỉ ra chỗ sai, lập báo cáo tổng hợp.
+
+    FOLDER là thư mục kết quả của «vanban forms» (output/<thư mục số liệu>).
+    """
     from ..common.vnformat import count
     from ..forms.report_docx import consolidate
 
-    result = consolidate(folder, today.date() if today else None)
+    result = consolidate(folder, today.date() if today else None, returned)
     click.echo(
-        f"Đã đọc {count(result.forms)} báo cáo; {count(sum(result.tally.values()))} "
-        "trường hợp hợp lệ đã được tổng hợp."
+        f"Đã gửi {count(result.sent)} mẫu; đã nhận {count(result.received)}; chưa nộp "
+        f"{count(result.missing)}; có lỗi {count(result.with_errors)}; đầy đủ, hợp lệ "
+        f"{count(result.complete)}. Đã tổng hợp {count(sum(result.tally.values()))} "
+        "trường hợp hợp lệ."
     )
-    by_unit: dict[str, list] = {}
-    for problem in result.issues:
-        by_unit.setdefault(problem.unit, []).append(problem)
-    if by_unit:
-        click.echo(f"{count(len(by_unit))} đơn vị cần sửa hoặc nộp báo cáo:")
-        for unit, problems in sorted(by_unit.items()):
-            click.echo(f"  {unit}:")
-            for problem in problems:
-                where = f"dòng {problem.row}: " if problem.row else ""
-                click.echo(f"    - {where}{problem.message}")
+    for unit in result.units:
+        if unit.problems or unit.blank:
+            click.echo(f"  {unit.unit} ({unit.office}) — {unit.status}:")
+        for name in unit.blank:
+            click.echo(f"    - {name}: mẫu gửi đi chưa điền (coi như chưa nộp).")
+        for problem in unit.problems:
+            prefix = "" if problem.level == "Lỗi" else f"{problem.level}: "
+            click.echo(f"    - {problem.where()}: {prefix}{problem.message}")
+    for problem in result.strays:
+        click.echo(f"  {problem.where()}: {problem.message}")
+    missing = [u for u in result.units if not u.received]
+    if missing:
+        click.echo(f"Chưa nộp ({count(len(missing))}):")
+        for unit in missing:
+            click.echo(f"  - {unit.unit} ({unit.office})")
     for path in result.outputs:
         click.echo(f"Đã ghi: {shown(path)}")

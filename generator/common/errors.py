@@ -16,6 +16,17 @@ class VanbanError(Exception):
 
     exit_code = 1
 
+    def __reduce__(self):  # keyword-only constructors: rebuild from the message and fields
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[VanbanError], args: tuple, state: dict) -> VanbanError:
+    """A VanbanError sent back from a worker process, as it was raised there."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -155,3 +166,13 @@ class UploadRefused(VanbanError):
     def __init__(self, *, name: str, detail: str, fix: str) -> None:
         self.name = name
         super().__init__(f"Tệp «{name}»: {detail} Cách sửa: {fix}")
+
+
+class FormsProblem(VanbanError):
+    """A round of report forms cannot be made or collected as asked."""
+
+    exit_code = 1
+
+    def __init__(self, *, path: Path, detail: str, fix: str) -> None:
+        self.path = path
+        super().__init__(f"Mẫu báo cáo {path}: {detail} Cách sửa: {fix}")

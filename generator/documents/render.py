@@ -7,6 +7,8 @@ a blank). The bytes are the same for the same template and context.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,8 +45,19 @@ def render_docx(
 ) -> bytes:
     """The rendered document with its core (title, author, …) and custom properties."""
     document = _open(template)
-    try:
+    with template_errors(template):
         document.render(context, jinja_env=with_compile_cache(_ENVIRONMENT), autoescape=True)
+    split_long_tables(document.docx.element.body)  # LibreOffice: minutes → seconds
+    _set_properties(document, properties)
+    set_custom_properties(document.docx, custom)
+    return deterministic_bytes(document.docx)
+
+
+@contextmanager
+def template_errors(template: Path) -> Iterator[None]:
+    """Turn what rendering ``template`` raises into the clerk's message (exit code 3)."""
+    try:
+        yield
     except jinja2.UndefinedError as error:
         raise TemplateProblem(
             template=template, detail=f"mẫu dùng biến không có ({error}).", fix=_FIX_VARIABLE
@@ -62,10 +75,6 @@ def render_docx(
             detail=f"thẻ mẫu viết sai ({error.message}) gần: «{where[:200]}».",
             fix="mở mẫu bằng Word, sửa thẻ {{ … }} hoặc {% … %} ở chỗ đó.",
         ) from None
-    split_long_tables(document.docx.element.body)  # LibreOffice: minutes → seconds
-    _set_properties(document, properties)
-    set_custom_properties(document.docx, custom)
-    return deterministic_bytes(document.docx)
 
 
 class _Template(CachedTemplate):

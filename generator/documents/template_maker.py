@@ -379,19 +379,35 @@ def _properties(document: Document) -> None:
 
 
 FORM_COLUMNS = (
-    ("STT", "{{ p.stt }}", 1.1), ("Họ và tên", "{{ p.ten }}", 4.6),
-    ("Ngày sinh", "{{ p.ngay_sinh }}", 2.3), ("Mã định danh", "{{ p.ma }}", 3.0),
-    ("Cấp học", "{{ p.cap }}", 1.6), ("Đối tượng", "{{ p.loai }}", 1.7),
-    ("Lý do chưa đồng bộ", "", 3.6), ("Biện pháp khắc phục", "", 4.3),
-    ("Ngày dự kiến hoàn thành", "", 2.5),
+    ("STT", "{{ p.stt }}", 1.0), ("Họ và tên", "{{ p.ten }}", 3.9),
+    ("Ngày sinh", "{{ p.ngay_sinh }}", 2.1), ("Mã định danh", "{{ p.ma }}", 2.6),
+    ("Cấp học", "{{ p.cap }}", 1.4), ("Đối tượng", "{{ p.loai }}", 1.6),
+    ("Lý do chưa đồng bộ", "", 3.0), ("Ghi rõ lý do khác", "", 2.8),
+    ("Biện pháp khắc phục", "", 4.3), ("Ngày dự kiến hoàn thành", "", 2.5),
 )  # fmt: skip
+FORM_SCHOOL = ("Trường", "", 2.8)
+FORM_BODY = (
+    "Thực hiện {{ thong_bao }} của {{ co_quan }}, {{ ten_don_vi }} báo cáo các trường hợp không"
+    " đồng bộ với Cơ sở dữ liệu quốc gia về dân cư (số liệu tính đến {{ thoi_diem }}): lý do,"
+    " biện pháp khắc phục và ngày dự kiến hoàn thành của từng trường hợp tại Phụ lục kèm theo.",
+    "Lý do chọn một trong: {{ ly_do }}; chọn «Khác» thì ghi rõ lý do. Ngày ghi dạng"
+    " ngày/tháng/năm. Báo cáo gửi về {{ co_quan }} qua hệ thống {{ he_thong }} trước"
+    " {{ han }}, có chữ ký, họ tên của thủ trưởng và dấu của đơn vị./.",
+)
 
 
 def make_form_template() -> Document:
-    """A unit's report form (.docx), filled by :class:`generator.fastdocx.CompiledTemplate`."""
+    """A unit's report form (.docx), filled by :class:`generator.fastdocx.CompiledTemplate`.
+
+    The people are listed in an appendix; each STT cell carries the row key as hidden
+    text (and the header's STT cell the form code), so ``collect`` reads it back.
+    """
     document = Document()
     set_defaults(document)
-    page_setup(document.sections[0], landscape=True)
+    page_setup(document.sections[0], landscape=False)
+    page_number = document.sections[0].header.paragraphs[0]
+    page_number.alignment = CENTER
+    x.page_number_field(page_number, 13)
     header_block(
         document,
         ("{{ don_vi_quan_ly }}", "{{ don_vi }}"),
@@ -401,30 +417,60 @@ def make_form_template() -> Document:
     title_block(
         document, "BÁO CÁO", "Các trường hợp không đồng bộ với Cơ sở dữ liệu quốc gia về dân cư"
     )
+    for text in FORM_BODY:
+        body_paragraph(document, text)
+    _form_signature(document)
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    page_setup(section, landscape=True)
+    paragraph(document, "Phụ lục", bold=True)
+    paragraph(document, "CÁC TRƯỜNG HỢP KHÔNG ĐỒNG BỘ VỚI CSDL QUỐC GIA VỀ DÂN CƯ", bold=True)
     paragraph(
         document,
-        "(Số liệu tính đến {{ thoi_diem }}; gửi về Sở GDĐT qua hệ thống "
-        "{{ he_thong }} trước {{ han }})",
+        "(Kèm theo Báo cáo số       /BC ngày     tháng     năm {{ nam }} của {{ ten_don_vi }})",
         13,
         italic=True,
         after=6,
     )
-    table = document.add_table(rows=4, cols=len(FORM_COLUMNS))
-    table.style = document.styles["Table Grid"]
-    x.fixed_layout(table, [width for _, _, width in FORM_COLUMNS], cell_margin_cm=0.08)
-    x.cell_text(table.rows[1].cells[0], "{%tr for p in nguoi %}", 11)
-    x.cell_text(table.rows[3].cells[0], "{%tr endfor %}", 11)
-    for index, (label, value, _) in enumerate(FORM_COLUMNS):
-        x.cell_text(table.rows[0].cells[index], label, 11, bold=True)
-        x.cell_text(table.rows[2].cells[index], value, 11, align=LEFT if index == 1 else CENTER)
-    x.row_flags(table.rows[0], header=True)
-    x.row_flags(table.rows[2])
-    paragraph(document, "Lý do chọn một trong: {{ ly_do }}.", 12, italic=True, align=LEFT, before=6)
-    paragraph(document, "THỦ TRƯỞNG ĐƠN VỊ", bold=True, align=RIGHT, before=12)
-    paragraph(document, "(Ký, ghi rõ họ tên, đóng dấu)", 13, italic=True, align=RIGHT)
+    paragraph(document, "{%p if nhieu_truong %}")
+    _form_table(document, (FORM_COLUMNS[0], FORM_SCHOOL, *FORM_COLUMNS[1:]))
+    paragraph(document, "{%p else %}")
+    _form_table(document, FORM_COLUMNS)
+    paragraph(document, "{%p endif %}")
+    paragraph(document, "", 2)
     _properties(document)
     document.core_properties.title = "Mẫu báo cáo của đơn vị"
     return document
+
+
+def _form_signature(document: Document) -> None:
+    table = document.add_table(rows=1, cols=2)
+    x.fixed_layout(table, [7.0, TEXT_WIDTH_CM - 7.0], cell_margin_cm=0.05)
+    x.row_flags(table.rows[0])
+    recipients, signer = table.cell(0, 0), table.cell(0, 1)
+    x.cell_text(recipients, "Nơi nhận:", 12, bold=True, italic=True, align=LEFT)
+    paragraph(recipients, "- {{ co_quan }} (để báo cáo);", 11, align=LEFT)
+    paragraph(recipients, "- Lưu: VT.", 11, align=LEFT)
+    x.cell_text(signer, "THỦ TRƯỞNG ĐƠN VỊ", BODY_PT, bold=True)
+    paragraph(signer, "", before=72)
+    paragraph(signer, "……………………………", bold=True)
+
+
+def _form_table(document: Document, columns: tuple) -> None:
+    table = document.add_table(rows=4, cols=len(columns))
+    table.style = document.styles["Table Grid"]
+    scale = min(1.0, LANDSCAPE_WIDTH_CM / sum(width for _, _, width in columns))
+    x.fixed_layout(table, [round(w * scale, 2) for _, _, w in columns], cell_margin_cm=0.08)
+    x.cell_text(table.rows[1].cells[0], "{%tr for p in nguoi %}", 11)
+    x.cell_text(table.rows[3].cells[0], "{%tr endfor %}", 11)
+    for index, (label, value, _) in enumerate(columns):
+        align = LEFT if label in ("Họ và tên", "Trường") else CENTER
+        x.cell_text(table.rows[0].cells[index], label, 11, bold=True)
+        x.cell_text(table.rows[2].cells[index], value, 11, align=align)
+    for row, hidden in ((0, "{{ ma_mau }}"), (2, "{{ p.ma_dong }}")):
+        run = x.styled_run(table.rows[row].cells[0].paragraphs[0], hidden, 11)
+        run.font.hidden = True
+    x.row_flags(table.rows[0], header=True)
+    x.row_flags(table.rows[2])
 
 
 TEMPLATES = {"mau-thong-bao.docx": make_template, "mau-bao-cao.docx": make_form_template}

@@ -19,8 +19,10 @@ from ..common.vnformat import BLANK_NUMBER, count, long_date, moment
 from ..documents import docx_xml as x
 from ..documents import template_maker as t
 from ..kinds.metadata import METADATA_FILE, load_metadata
-from .collect import Collected, collect, tally_frame, write_reports
-from .making import REASONS
+from .collect import Collected, collect, find_round, write_reports
+from .making import REASONS, notice_citation
+from .register import KEPT_FOLDER
+from .report_xlsx import tally_frame
 
 SUBJECT = "Tổng hợp các trường hợp không đồng bộ với Cơ sở dữ liệu quốc gia về dân cư"
 
@@ -55,11 +57,15 @@ def report_document(result: Collected, metadata: dict[str, Any]) -> bytes:
     return x.deterministic_bytes(document)
 
 
-def consolidate(folder: Path, today: date | None = None) -> Collected:
-    """Check the filled forms in ``folder`` and write the consolidated .xlsx and .docx."""
-    metadata = load_metadata(folder / METADATA_FILE)
-    result = collect(folder, metadata["so_lieu"]["han_bao_cao"].date(), today)
-    result.outputs = write_reports(result, folder, report_document(result, metadata))
+def consolidate(folder: Path, today: date | None = None, returned: Path | None = None) -> Collected:
+    """Check the returned forms of the round at ``folder``; write the .xlsx and .docx."""
+    register, returned = find_round(folder, returned)
+    metadata = load_metadata(register.root / KEPT_FOLDER / METADATA_FILE)
+    figures = metadata["so_lieu"]
+    notice = notice_citation(metadata, register.root)
+    deadline, data_date = figures["han_bao_cao"].date(), figures["thoi_diem"].date()
+    result = collect(folder, deadline, today, data_date=data_date, notice=notice, returned=returned)
+    result.outputs = write_reports(result, register.root, report_document(result, metadata))
     return result
 
 
@@ -71,19 +77,20 @@ def _page_numbers(section) -> None:
 
 def _body(result: Collected, frame: pd.DataFrame, metadata: dict[str, Any]) -> list[str]:
     people = int(frame["Số người"].sum()) if not frame.empty else 0
-    units = frame["Đơn vị"].nunique() if not frame.empty else 0
-    by_reason = frame.groupby("Lý do")["Số người"].sum().sort_values(ascending=False)
-    reasons = "; ".join(f"{reason}: {count(int(n))}" for reason, n in by_reason.items())
+    by_reason = frame.groupby("Lý do")["Số người"].sum().reindex(list(REASONS), fill_value=0)
+    reasons = "; ".join(f"{reason}: {count(int(n))}" for reason, n in by_reason.items() if n)
     deadline = moment(metadata["so_lieu"]["han_bao_cao"])
+    errors = sum(p.level == "Lỗi" for p in result.problems)
     return [
-        f"Thực hiện Thông báo rà soát dữ liệu trên cơ sở dữ liệu ngành, đến hạn {deadline} "
-        f"đã nhận {count(result.forms)} báo cáo; {count(units)} đơn vị đã báo cáo đầy đủ, hợp lệ "
-        f"về {count(people)} trường hợp không đồng bộ với CSDLQG về dân cư.",
+        f"Thực hiện {result.notice} của {metadata['co_quan']['ten']}, đến hạn {deadline}: "
+        f"đã gửi mẫu báo cáo cho {count(result.sent)} đơn vị, đã nhận {count(result.received)} "
+        f"báo cáo, trong đó {count(result.complete)} đơn vị báo cáo đầy đủ, hợp lệ và "
+        f"{count(result.with_errors)} báo cáo có lỗi; tổng hợp được {count(people)} trường hợp "
+        "không đồng bộ với CSDLQG về dân cư.",
         f"Lý do chưa đồng bộ: {reasons or 'chưa có'} (**chi tiết theo đơn vị và cấp học tại "
         "Phụ lục kèm theo**).",
-        f"Còn {count(len(result.missing_forms))} đơn vị chưa nộp báo cáo và "
-        f"{count(len(result.issues) - len(result.missing_forms))} chỗ trong các báo cáo đã nộp "
-        "cần đơn vị sửa lại (danh sách trong tệp Excel tổng hợp kèm theo)./.",
+        f"Còn {count(result.missing)} đơn vị chưa nộp báo cáo và {count(errors)} chỗ trong các "
+        "báo cáo đã nộp cần đơn vị sửa lại (danh sách trong tệp Excel tổng hợp kèm theo)./.",
     ]
 
 
@@ -125,7 +132,7 @@ def _appendix(document, frame: pd.DataFrame, metadata: dict[str, Any]) -> None:
 def _reason_table(document, frame: pd.DataFrame) -> None:
     pivot = (
         frame.pivot_table(
-            index=["Đơn vị", "Cấp học"],
+            index=["Đơn vị quản lý", "Đơn vị", "Cấp học"],
             columns="Lý do",
             values="Số người",
             aggfunc="sum",
@@ -141,12 +148,13 @@ def _reason_table(document, frame: pd.DataFrame) -> None:
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         x.cell_text(cell, text, 10, bold=True)
     x.row_flags(table.rows[0], header=True)
-    for number, ((unit, level), values) in enumerate(pivot.iterrows(), start=1):
+    names = frame.groupby("Đơn vị")["Đơn vị quản lý"].nunique() if not frame.empty else {}
+    for number, ((office, unit, level), values) in enumerate(pivot.iterrows(), start=1):
         row = table.add_row()
         x.row_flags(row)
         texts = [
             str(number),
-            unit,
+            f"{unit} ({office})" if names[unit] > 1 else unit,
             level,
             *[count(int(v)) for v in values],
             count(int(values.sum())),

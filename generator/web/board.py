@@ -1,28 +1,25 @@
 """Forms and collection for the page: make the forms, keep returned ones apart, the board.
 
-Returned forms are kept in their own folder (``output/<period>/bao-cao-da-nop/``), never over
-the blank forms; the register of who each form lists (``danh-sach.csv``) and the metadata are
-copied there from the forms folder so that ``collect`` reads that folder as it reads any.
+The page uses the round's own folders (see :mod:`generator.forms.register`): the forms sent in
+``mau-bao-cao/``, the register kept at the Sở in ``luu-tai-so/``, and returned forms in
+``nhan-ve/``, never over the blank forms. The board is ``collect``'s own verdict per unit.
 """
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
-from ..common.errors import MissingInput
 from ..forms.collect import REPORT_NAME, Collected, collect
-from ..forms.making import FORMS_FOLDER, REGISTER, FormsResult, make_forms
+from ..forms.making import FormsResult, make_forms
+from ..forms.register import FORMS_FOLDER, KEPT_FOLDER, RETURNED_FOLDER, read_round
 from ..forms.report_docx import consolidate
 from ..kinds.metadata import METADATA_FILE, load_metadata
 from .uploads import Returned, save_returned
 
-RETURNED_FOLDER = "bao-cao-da-nop"
 NOT_SENT, WRONG, COMPLETE = "chưa nộp", "có lỗi", "đầy đủ"
+_STATES = {"chưa nộp": NOT_SENT, "có lỗi": WRONG, "đầy đủ, hợp lệ": COMPLETE}
 
 
 @dataclass
@@ -39,6 +36,7 @@ class Board:
     forms: int
     zips: list[Path]
     reports: list[Path]
+    strays: list[str] = field(default_factory=list)  # returned files of no known unit
 
     def count(self, state: str) -> int:
         return sum(unit.state == state for unit in self.units)
@@ -59,64 +57,47 @@ def make(data_dir: Path, output_root: Path) -> FormsResult:
 
 def receive(output_root: Path, period: str, files: list[tuple[str, bytes]]) -> Returned:
     """Keep the returned forms (files or zips) in the period's returned folder."""
-    folder = _prepared(output_root, period)
+    folder = returned_folder(output_root, period)
+    folder.mkdir(parents=True, exist_ok=True)
     return save_returned(folder, files)
 
 
 def board(output_root: Path, period: str, today: date | None = None) -> Board | None:
     """Every unit of the forms: not sent / with problems / complete; None before any forms."""
-    if not (forms_folder(output_root, period) / REGISTER).is_file():
+    root = output_root / period
+    if read_round(root) is None:
         return None
-    folder = _prepared(output_root, period)
-    deadline = load_metadata(folder / METADATA_FILE)["so_lieu"]["han_bao_cao"].date()
-    result = collect(folder, deadline, today)
+    figures = load_metadata(root / KEPT_FOLDER / METADATA_FILE)["so_lieu"]
+    result = collect(
+        root, figures["han_bao_cao"].date(), today, data_date=figures["thoi_diem"].date()
+    )
     return Board(
-        _states(folder, result),
-        result.forms,
+        _states(result),
+        result.received,
         sorted(forms_folder(output_root, period).glob("*.zip")),
-        _reports(output_root, period),
+        _reports(root),
+        [f"{p.where()}: {p.message}" for p in result.strays],
     )
 
 
 def report(output_root: Path, period: str, today: date | None = None) -> Collected:
     """The consolidated report (.xlsx and .docx) of the returned forms."""
-    return consolidate(_prepared(output_root, period), today)
+    return consolidate(output_root / period, today)
 
 
-def _prepared(output_root: Path, period: str) -> Path:
-    source = forms_folder(output_root, period)
-    if not (source / REGISTER).is_file():
-        raise MissingInput(
-            path=source / REGISTER,
-            what="danh sách của các mẫu báo cáo",
-            fix="bấm «Làm mẫu báo cáo» trước khi nhận báo cáo các đơn vị gửi về.",
+def _states(result: Collected) -> list[UnitState]:
+    return [
+        UnitState(
+            u.office, u.unit, _STATES[u.status], [f"{p.where()}: {p.message}" for p in u.problems]
         )
-    folder = returned_folder(output_root, period)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in (REGISTER, METADATA_FILE):
-        shutil.copyfile(source / name, folder / name)
-    return folder
+        for u in result.units
+    ]
 
 
-def _states(folder: Path, result: Collected) -> list[UnitState]:
-    register = pd.read_csv(folder / REGISTER, dtype=str, encoding="utf-8-sig")
-    offices = dict(zip(register["don_vi"], register["don_vi_quan_ly"], strict=False))
-    problems: dict[str, list[str]] = {}
-    for issue in result.issues:
-        where = f"{issue.file}, dòng {issue.row}: " if issue.row else ""
-        problems.setdefault(issue.unit, []).append(f"{where}{issue.message}")
-    missing = set(result.missing_forms)
-    states = []
-    for unit in sorted(offices, key=lambda u: (offices[u], u)):
-        if unit in missing:
-            states.append(UnitState(offices[unit], unit, NOT_SENT))
-        elif unit in problems:
-            states.append(UnitState(offices[unit], unit, WRONG, problems[unit]))
-        else:
-            states.append(UnitState(offices[unit], unit, COMPLETE))
-    return states
-
-
-def _reports(output_root: Path, period: str) -> list[Path]:
-    base = output_root / period / REPORT_NAME
+def _reports(root: Path) -> list[Path]:
+    base = root / REPORT_NAME
     return [p for p in (base.with_suffix(".xlsx"), base.with_suffix(".docx")) if p.is_file()]
+
+
+def _located(problems: list) -> list[str]:
+    return [f"{p.where()}: {p.message}" for p in problems]

@@ -20,10 +20,11 @@ from pathlib import Path, PurePosixPath
 from ..archive.build import build
 from ..common.errors import InvalidData, Problem, UploadRefused, VanbanError
 from ..common.files import write_atomic
+from ..common.names import slug
 from ..figures.checkup import check_folder
 from ..figures.tieout import TIEOUT_FILE
-from ..forms.collect import _read_form as read_form  # the reader collect uses
-from ..forms.making import slug
+from ..forms.collect import READABLE
+from ..forms.returned import read_returned  # the reader collect uses
 from ..inputs.persons import PERSON_NAMES
 from ..inputs.reading import TABLE_NAMES
 from ..kinds.appendices import APPENDIX_FILE
@@ -161,12 +162,13 @@ def save_returned(folder: Path, files: list[tuple[str, bytes]]) -> Returned:
     skipped, candidates = [], []
     for filename, content in files:
         for name, data in _members(filename, content):
-            if not name.lower().endswith(".xlsx"):
+            suffix = PurePosixPath(name).suffix.lower()
+            if suffix not in READABLE:
                 skipped.append(name)
                 continue
             path = PurePosixPath(name.replace("\\", "/"))
             kept = [part for part in path.parts[:-1] if part not in ("/", ".", "..")][-1:]
-            parts = [slug(part) for part in kept] + [slug(path.stem) + ".xlsx"]
+            parts = [slug(part) for part in kept] + [slug(path.stem) + suffix]
             candidates.append((name, "/".join(parts), data))
     problems = _unreadable(candidates)
     saved, refused = [], []
@@ -184,7 +186,7 @@ def _unreadable(candidates: list[tuple[str, str, bytes]]) -> list[str | None]:
     with tempfile.TemporaryDirectory(prefix="vanban-web-") as work:
         paths = []
         for index, (_, _, data) in enumerate(candidates):
-            paths.append(Path(work) / f"{index}.xlsx")
+            paths.append(Path(work) / f"{index}{PurePosixPath(candidates[index][1]).suffix}")
             paths[-1].write_bytes(data)
         try:
             return isolated.run("các báo cáo gửi về", _read_forms, paths)
@@ -204,10 +206,11 @@ def _read_forms(paths: list[Path]) -> list[str | None]:
     found: list[str | None] = []
     for path in paths:
         try:
-            read_form(path)
-            found.append(None)
+            form = read_returned(path, path.name)
         except Exception as error:  # a damaged file: the clerk gets the reason, not a crash
-            found.append(f"không đọc được tệp .xlsx này ({type(error).__name__}).")
+            found.append(f"không đọc được tệp này ({type(error).__name__}).")
+            continue
+        found.append(form.unreadable)
     return found
 
 
