@@ -9,7 +9,8 @@ from datetime import datetime
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from generator.forms.making import FIRST_ROW, FORMS_FOLDER
+from generator.forms.register import FORMS_FOLDER
+from generator.forms.sheet import FIRST_ROW, HEADER_ROW, SIGNATURE_MARK
 from generator.inputs.synth import write_synthetic
 from generator.web.accounts import audit_log
 
@@ -23,13 +24,17 @@ def _filled(form, *, leave_first_reason_blank: bool) -> tuple[bytes, int]:
     """The form filled in as a unit would; returns its bytes and how many rows are valid."""
     book = load_workbook(form)
     sheet = book.active
-    rows = [r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 10).value]
+    column = {sheet.cell(HEADER_ROW, c).value: c for c in range(1, sheet.max_column + 1)}
+    keys = [(r, sheet.cell(r, column["Mã dòng"]).value) for r in range(FIRST_ROW, sheet.max_row)]
+    rows = [r for r, key in keys if key and key != SIGNATURE_MARK]
     for number in rows:
-        sheet.cell(number, 7).value = "Sai ngày sinh"
-        sheet.cell(number, 8).value = "Sửa theo giấy khai sinh"
-        sheet.cell(number, 9).value = datetime(2023, 7, 1)
+        sheet.cell(number, column["Lý do chưa đồng bộ"]).value = "Sai ngày sinh"
+        sheet.cell(number, column["Biện pháp khắc phục"]).value = "Sửa theo giấy khai sinh"
+        sheet.cell(number, column["Ngày dự kiến hoàn thành"]).value = datetime(2023, 7, 1)
+        if "Trường" in column:
+            sheet.cell(number, column["Trường"]).value = "Trường Tiểu học Hoa Phượng"
     if leave_first_reason_blank:
-        sheet.cell(rows[0], 7).value = None
+        sheet.cell(rows[0], column["Lý do chưa đồng bộ"]).value = None
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue(), len(rows) - leave_first_reason_blank
@@ -64,7 +69,8 @@ def test_forms_three_returned_one_wrong_board_and_report(serve, page, tmp_path):
     assert states.count("có lỗi") == 1
     assert states.count("chưa nộp") == len(states) - 3
     wrong = page.locator("table.board tbody tr", has_text="có lỗi")
-    expect(wrong).to_contain_text("chưa chọn lý do chưa đồng bộ (cột G)")
+    expect(wrong).to_contain_text("cột «Lý do chưa đồng bộ»")
+    expect(wrong).to_contain_text("chưa chọn lý do chưa đồng bộ.")
     expect(page.locator(".summary")).to_contain_text(f"chưa nộp: {len(states) - 3}")
     assert [form.read_bytes() for form in forms] == blank  # returned forms are kept apart
 
@@ -77,6 +83,9 @@ def test_forms_three_returned_one_wrong_board_and_report(serve, page, tmp_path):
         report.click()
     waiting.value.save_as(tmp_path / "tong-hop.xlsx")
     sheet = load_workbook(tmp_path / "tong-hop.xlsx")["Theo đơn vị"]
-    assert sum(row[4] for row in sheet.iter_rows(min_row=2, values_only=True)) == valid
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "Đơn vị quản lý")
+    total = next(row for row in rows if row[0] == "Tổng cộng")
+    assert total[header.index("Cộng")] == valid
     actions = {entry["action"] for entry in audit_log(site.output)}
     assert {"làm mẫu báo cáo", "nhận báo cáo", "lập báo cáo tổng hợp", "tải về"} <= actions
