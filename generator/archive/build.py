@@ -13,13 +13,13 @@ from typing import Any
 
 from .. import __version__
 from ..convert.pdf import to_pdf
-from ..documents.context import build_context
+from ..documents.context import build_context, kind_context
 from ..documents.render import render_docx
 from ..figures.aggregate import Appendix, Counts
 from ..figures.checkup import check_folder
+from ..figures.reminders import sector_total
 from ..figures.tieout import Disagreement
 from ..inputs.folder import Inputs
-from ..kinds.templates import TEMPLATE_FILE
 from .versions import DRAFT, ISSUED, Version, add_version, versions
 
 
@@ -31,7 +31,7 @@ class BuildResult:
     output: Path  # the .docx
     pdf: Path | None  # the PDF, when one was made
     template: Path
-    totals: Counts  # the first appendix's total row (PL I: the whole sector)
+    totals: Counts  # the whole sector, summed from the unit table
     appendices: tuple[Appendix, ...]
     disagreements: tuple[Disagreement, ...] = ()  # with the folder's doi-chieu.toml
 
@@ -76,13 +76,16 @@ def render_version(
 ) -> BuildResult:
     """Render the notice (a draft, or issued with number and date) into a new version."""
     context = build_context(inputs.metadata, appendices, number, issued_on)
+    context.update(kind_context(inputs))
     fingerprint = inputs.fingerprint
     custom = {f"vanban.sha256.{key}": value for key, value in fingerprint.items()}
     custom["vanban.phien_ban_cong_cu"] = __version__
-    template = inputs.files[TEMPLATE_FILE]
-    document = render_docx(template, context, _properties(inputs.metadata, number), custom)
-    docx_name = f"thong-bao-{name}-{'du-thao' if number is None else f'so-{number:02d}'}.docx"
+    template = inputs.files[inputs.kind.mau_van_ban]
+    properties = _properties(inputs.kind.mo_ta, inputs.metadata, number)
+    document = render_docx(template, context, properties, custom)
+    docx_name = inputs.kind.output_name(name, number)
     manifest = {
+        "loai": inputs.kind.ma,
         "trang_thai": DRAFT if number is None else ISSUED,
         "cong_cu": __version__,
         "ky_hieu": inputs.metadata["van_ban"]["ky_hieu"],
@@ -92,7 +95,7 @@ def render_version(
         "tu_phien_ban": source.name if source else None,
         "trang_tinh": inputs.sheet,
         "van_ban": docx_name,
-        "so_lieu": appendices[0].total.total.as_dict(),
+        "so_lieu": sector_total(inputs.units).as_dict(),
         "thay_doi": changed,
     }
     documents = {docx_name: document}
@@ -135,8 +138,8 @@ def _result(
 ) -> BuildResult:
     output = version.path / version.manifest["van_ban"]
     pdf = output.with_suffix(".pdf")
-    template = inputs.files[TEMPLATE_FILE]
-    totals = appendices[0].total.total
+    template = inputs.files[inputs.kind.mau_van_ban]
+    totals = sector_total(inputs.units)
     return BuildResult(
         version,
         inputs,
@@ -149,10 +152,10 @@ def _result(
     )
 
 
-def _properties(metadata: dict[str, Any], number: int | None) -> dict[str, Any]:
+def _properties(title: str, metadata: dict[str, Any], number: int | None) -> dict[str, Any]:
     issued = metadata["van_ban"]
     return {
-        "title": f"Thông báo {issued['trich_yeu']}",
+        "title": f"{title}: {issued['trich_yeu']}",
         "subject": issued["ky_hieu"],
         "author": metadata["co_quan"]["ban_hanh"],
         "comments": "Dự thảo: chưa có số và ngày ban hành." if number is None else "",

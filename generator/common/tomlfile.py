@@ -30,3 +30,48 @@ def _toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
         return str(error), None
     reason = str(error)[: found.start()].strip()
     return f"cột {found.group(2)}: {reason}", int(found.group(1))
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\- \"]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"]+)\s*=")
+
+
+def key_line(text: str, loc: tuple) -> int | None:
+    """The line (1-based) where the key at ``loc`` is written, e.g. ("truong", 2, "kieu").
+
+    TOML parsers give no positions, so the file is scanned: table headers and
+    arrays of tables set the current path, ``name =`` lines end it. The closest
+    enclosing line is returned when the key itself is absent (a missing key).
+    """
+    wanted = tuple(loc)
+    best, best_depth = None, -1
+    path: tuple = ()
+    counters: dict[tuple, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            parts = tuple(part.strip().strip('"') for part in header.group(2).split("."))
+            if header.group(1) == "[[":
+                counters[parts] = counters.get(parts, -1) + 1
+                path = (*parts, counters[parts])
+            else:
+                path = parts
+            candidate = path
+        else:
+            key = _KEY.match(line)
+            if not key:
+                continue
+            candidate = (*path, key.group(1).strip('"'))
+        depth = _common(candidate, wanted)
+        if depth == len(candidate) and depth > best_depth:
+            best, best_depth = number, depth
+    return best
+
+
+def _common(first: tuple, second: tuple) -> int:
+    depth = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        depth += 1
+    return depth
