@@ -81,7 +81,8 @@ def render_version(
     custom = {f"vanban.sha256.{key}": value for key, value in fingerprint.items()}
     custom["vanban.phien_ban_cong_cu"] = __version__
     template = inputs.files[inputs.kind.mau_van_ban]
-    properties = _properties(inputs.kind.mo_ta, inputs.metadata, number)
+    title = inputs.kind.ten_loai.capitalize() or "Công văn"
+    properties = _properties(title, inputs.metadata, number)
     document = render_docx(template, context, properties, custom)
     docx_name = inputs.kind.output_name(name, number)
     manifest = {
@@ -155,7 +156,7 @@ def _result(
 def _properties(title: str, metadata: dict[str, Any], number: int | None) -> dict[str, Any]:
     issued = metadata["van_ban"]
     return {
-        "title": f"{title}: {issued['trich_yeu']}",
+        "title": f"{title} {issued.get('trich_yeu') or ''}".strip(),
         "subject": issued["ky_hieu"],
         "author": metadata["co_quan"]["ban_hanh"],
         "comments": "Dự thảo: chưa có số và ngày ban hành." if number is None else "",

@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..common.errors import TemplateProblem
 from ..figures.checkup import check_folder
-from .context import build_context
+from .context import build_context, kind_context
 from .render import make_environment
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -243,4 +243,6 @@ def template_report(template: Path, data_dir: Path) -> TemplateReport:
             template=template, detail="không có tệp này.", fix="ghi đúng đường dẫn tới tệp .docx."
         )
     checkup = check_folder(data_dir)
-    return check_template(template, build_context(checkup.inputs.metadata, checkup.appendices))
+    context = build_context(checkup.inputs.metadata, checkup.appendices)
+    context.update(kind_context(checkup.inputs))
+    return check_template(template, context)
