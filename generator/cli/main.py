@@ -311,7 +311,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-from . import tools  # noqa: E402,F401  (registers the tool commands on `cli`)
+from . import kinds, tools  # noqa: E402,F401  (register their commands on `cli`)
 
 
 def main() -> None:

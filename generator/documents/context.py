@@ -80,7 +80,7 @@ def kind_context(inputs: Inputs) -> dict[str, Any]:
     """What every kind's template may use beyond the appendices.
 
     ``tong_nganh`` (the sector total), ``don_vi`` (every unit's figures),
-    ``don_doc`` (units to remind: rate at or above ``don_doc.nguong_ti_le`` of the
+    ``can_don_doc`` (units to remind: rate at or above ``don_doc.nguong_ti_le`` of the
     metadata, or form not returned), ``thu_ve`` (collect's result or None),
     ``thong_bao`` (the notice cited: so, ngay, ky_hieu; blank when not given).
     """
@@ -101,7 +101,7 @@ def kind_context(inputs: Inputs) -> dict[str, Any]:
             "ns": _group(total.ns_tong, total.ns_chua, [], "ns"),
         },
         "don_vi": figures,
-        "don_doc": to_remind(figures, threshold, missing),
+        "can_don_doc": to_remind(figures, threshold, missing),
         "thu_ve": collected,
         "thong_bao": {
             "so": cited.get("so"),

@@ -72,7 +72,7 @@ def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = Fals
     declarations = (
         _collect(problems, load_declarations, declarations_path)
         if declarations_path
-        else Declarations({}, ())
+        else Declarations(dict(kind.cap_hoc or {}), ())
     )
     if table_path.name in PERSON_NAMES:
         table = None

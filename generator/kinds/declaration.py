@@ -52,7 +52,9 @@ class KindSpec(_Strict):
     mau_van_ban: FileName  # the Word template, in the kind's folder
     phu_luc: FileName | None = None  # appendix declarations, in the kind's folder
     du_lieu: Literal["bang_don_vi", "thu_ve"] = "bang_don_vi"
+    tep_thong_tin: Literal["thong-bao.toml", "van-ban.toml"] = "van-ban.toml"  # `vanban new`
     ten_tep: Text  # "thong-bao-{thu_muc}-{trang_thai}.docx"
+    cap_hoc: dict[str, Text] | None = None  # levels, for a table kind with no appendix file
     truong: tuple[MetadataField, ...]
     folder: Path = Field(default=Path(), exclude=True)
 
@@ -77,7 +79,7 @@ def load_kind(path: Path) -> KindSpec:
 
 def _problem(path: Path, text: str, item: dict) -> Problem:
     loc = tuple(item["loc"])
-    key = ".".join(str(part) for part in loc) or "(cả tệp)"
+    key = _shown_key(loc)
     kind = item["type"]
     if kind == "extra_forbidden":
         message, fix = (
@@ -92,7 +94,20 @@ def _problem(path: Path, text: str, item: dict) -> Problem:
     else:
         message = f"giá trị {item.get('input')!r} không đúng kiểu ({item['msg']})."
         fix = "sửa theo tệp mẫu templates/thong-bao/kind.toml."
-    return Problem(path.name, message, fix, row=key_line(text, loc), key=key)
+    return Problem(_shown_path(path), message, fix, row=key_line(text, loc), key=key)
+
+
+def _shown_key(loc: tuple) -> str:
+    """("truong", 2, "kieu") → "truong[3].kieu" (blocks counted from 1, as a reader does)."""
+    shown = ""
+    for part in loc:
+        shown += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if shown else str(part)
+    return shown or "(cả tệp)"
+
+
+def _shown_path(path: Path) -> str:
+    """ "templates/<kind>/kind.toml": the kind's folder says which declaration is wrong."""
+    return f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
 
 
 def _references(spec: KindSpec, path: Path, text: str) -> list[Problem]:
@@ -100,18 +115,31 @@ def _references(spec: KindSpec, path: Path, text: str) -> list[Problem]:
 
     def missing(key: str, name: str, what: str) -> None:
         fix = f"đặt tệp {name} vào {path.parent} hoặc sửa tên cho đúng."
-        problem = Problem(path.name, f"{what} «{name}» không có.", fix, key=key)
-        problems.append(Problem(**{**problem.__dict__, "row": key_line(text, (key,))}))
+        row = key_line(text, (key,))
+        problems.append(
+            Problem(_shown_path(path), f"{what} «{name}» không có.", fix, row=row, key=key)
+        )
 
     if spec.ma != path.parent.name:
         fix = f'viết ma = "{path.parent.name}" (trùng tên thư mục).'
         problems.append(
-            Problem(path.name, "mã khác tên thư mục.", fix, row=key_line(text, ("ma",)), key="ma")
+            Problem(
+                _shown_path(path),
+                "mã khác tên thư mục.",
+                fix,
+                row=key_line(text, ("ma",)),
+                key="ma",
+            )
         )
     if not (spec.folder / spec.mau_van_ban).is_file():
         missing("mau_van_ban", spec.mau_van_ban, "mẫu văn bản")
     if spec.phu_luc and not (spec.folder / spec.phu_luc).is_file():
         missing("phu_luc", spec.phu_luc, "tệp khai báo phụ lục")
+    if spec.du_lieu == "bang_don_vi" and not spec.phu_luc and not spec.cap_hoc:
+        fix = 'thêm phu_luc = "phu-luc.toml", hoặc mục [cap_hoc] với mỗi cấp học một dòng.'
+        row = key_line(text, ("du_lieu",))
+        message = "bảng số liệu cần danh sách cấp học."
+        problems.append(Problem(_shown_path(path), message, fix, row=row, key="cap_hoc"))
     try:
         spec.output_name("x", None)
         bad_name = not spec.ten_tep.endswith(".docx")
@@ -120,13 +148,17 @@ def _references(spec: KindSpec, path: Path, text: str) -> list[Problem]:
     if bad_name:
         fix = "chỉ dùng {thu_muc} và {trang_thai}, kết thúc bằng .docx."
         row = key_line(text, ("ten_tep",))
-        problems.append(Problem(path.name, "tên tệp kết quả sai.", fix, row=row, key="ten_tep"))
+        problems.append(
+            Problem(_shown_path(path), "tên tệp kết quả sai.", fix, row=row, key="ten_tep")
+        )
     seen: set[str] = set()
     for index, field in enumerate(spec.truong):
         if field.khoa in seen:
             row = key_line(text, ("truong", index, "khoa"))
             fix = "mỗi khoá khai báo một lần."
-            key = f"truong.{index}.khoa"
-            problems.append(Problem(path.name, f"«{field.khoa}» trùng.", fix, row=row, key=key))
+            key = f"truong[{index + 1}].khoa"
+            problems.append(
+                Problem(_shown_path(path), f"«{field.khoa}» trùng.", fix, row=row, key=key)
+            )
         seen.add(field.khoa)
     return problems

@@ -1,0 +1,34 @@
+"""The ``vanban`` commands about document kinds: list them, start a data folder for one.
+
+Like :mod:`generator.cli.tools`, each command parses its options, calls one library
+function and prints the result; errors are turned into messages by ``cli``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..inputs.scaffold import new_folder
+from ..kinds.templates import all_kinds
+from .main import cli, shown
+
+
+@cli.command("kinds")
+def kinds_command() -> None:
+    """Liệt kê các loại văn bản vanban làm được, mỗi loại một dòng."""
+    for kind in all_kinds():
+        click.echo(f"{kind.ma:<20} {kind.mo_ta}  [{shown(kind.folder)}]")
+
+
+@cli.command("new")
+@click.argument("kind")
+@click.argument("folder", type=click.Path(path_type=Path))
+def new_command(kind: str, folder: Path) -> None:
+    """Tạo thư mục số liệu FOLDER sẵn để điền cho loại văn bản KIND (xem «vanban kinds»)."""
+    written = new_folder(kind, folder)
+    click.echo(f"Đã tạo thư mục {shown(folder)} cho loại «{kind}»:")
+    for path in written:
+        click.echo(f"  {shown(path)}")
+    click.echo(f"Điền xong thì chạy: vanban validate {shown(folder)}")
