@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from generator.cli.main import cli
 from generator.forms.making import FIRST_ROW, REASONS, REGISTER, make_forms
-from generator.forms.report_docx import consolidate
+from generator.forms.report import consolidate
 from generator.inputs.synth import write_synthetic
 
 from .conftest import SHIPPED
@@ -148,7 +148,7 @@ def test_collect_reports_exactly_the_wrong_rows_and_tallies_the_rest(forms):
     for (_, _, _, reason), people in result.tally.items():
         counted[reason] = counted.get(reason, 0) + people
     assert sum(counted.values()) == sum(tally.values()) - tally_missing
-    assert [p.suffix for p in result.outputs] == [".xlsx", ".docx"]
+    assert [p.suffix for p in result.outputs] == [".xlsx", ".docx", ".json"]
 
 
 def test_the_consolidated_report_holds_no_person_data(data, forms):

@@ -25,6 +25,7 @@ from ..common.files import write_atomic
 from ..common.vnformat import count, long_date, percent, ratio
 from ..figures.aggregate import Counts
 from ..figures.checkup import check_folder, validation_json
+from ..figures.reminders import sector_total
 from ..figures.tieout import TIEOUT_FILE
 from .report import print_diff, print_history
 
@@ -183,10 +184,13 @@ def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool)
     if as_json:
         click.echo(json.dumps(validation_json(checkup, []), ensure_ascii=False, indent=2))
         return
-    units, totals = checkup.inputs.units, checkup.appendices[0].total.total
-    click.echo(f"Dữ liệu hợp lệ: {len(units)} dòng, {units['don_vi'].nunique()} đơn vị.")
-    click.echo(_headline("Học sinh, học viên chưa đồng bộ", totals, "hs"))
-    click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", totals, "ns"))
+    units, totals = checkup.inputs.units, sector_total(checkup.inputs.units)
+    if units.empty and checkup.inputs.collected is not None:
+        click.echo(f"Dữ liệu hợp lệ: {_collected_line(checkup.inputs.collected)}")
+    else:
+        click.echo(f"Dữ liệu hợp lệ: {len(units)} dòng, {units['don_vi'].nunique()} đơn vị.")
+        click.echo(_headline("Học sinh, học viên chưa đồng bộ", totals, "hs"))
+        click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", totals, "ns"))
     _print_findings(checkup.inputs.notes, checkup.inputs.warnings)
     if checkup.disagreements:
         click.echo(
@@ -224,8 +228,11 @@ def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict
     if result.pdf:
         click.echo(f"  PDF: {shown(result.pdf)}")
     click.echo(f"  Mẫu đã dùng: {shown(result.template)}")
-    click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
-    click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", result.totals, "ns"))
+    if result.inputs.units.empty and result.inputs.collected is not None:
+        click.echo(f"  {_collected_line(result.inputs.collected)}")
+    else:
+        click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
+        click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", result.totals, "ns"))
     _print_findings(result.inputs.notes, result.inputs.warnings)
     if result.disagreements:
         click.echo(
@@ -297,6 +304,14 @@ def diff_command(before: Path, after: Path, xlsx: Path | None) -> None:
 
 def _slug(path: Path) -> str:
     return "-".join(path.parts[-2:]) if (path / "manifest.json").is_file() else path.name
+
+
+def _collected_line(collected: dict) -> str:
+    return (
+        f"kết quả thu về: {count(collected['da_nhan'])} báo cáo đã nhận, "
+        f"{count(len(collected['chua_nop']))} đơn vị chưa nộp, "
+        f"{count(collected['so_truong_hop'])} trường hợp hợp lệ."
+    )
 
 
 def _headline(label: str, totals: Counts, who: str) -> str:

@@ -17,7 +17,7 @@ from ..checks.conformance import check_document
 from ..common.vnformat import count
 from ..documents.template_check import template_report
 from ..forms.making import make_forms
-from ..forms.report_docx import consolidate
+from ..forms.report import consolidate
 from ..inputs.synth import write_synthetic
 from .main import DATE, OUTPUT_OPTION, cli, shown
 

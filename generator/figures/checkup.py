@@ -13,6 +13,7 @@ from typing import Any
 from ..common.errors import InvalidData, Problem
 from ..inputs.folder import Inputs, load_inputs
 from .aggregate import Appendix, aggregate
+from .reminders import sector_total
 from .tieout import TIEOUT_FILE, Disagreement, tie_out
 
 
@@ -57,7 +58,7 @@ def validation_json(checkup: Checkup | None, problems: list[Problem]) -> dict[st
             "canh_bao": [],
             "doi_chieu": [],
         }
-    total = checkup.appendices[0].total.total
+    total = sector_total(checkup.inputs.units)
     return {
         "hop_le": True,
         "loi": [],

@@ -1,0 +1,122 @@
+"""The consolidated report of the collected forms, made through the kinds engine.
+
+``vanban collect`` checks the filled forms (:mod:`generator.forms.collect`), then
+writes three files beside the forms folder: the .xlsx tally, the result as
+``tong-hop-bao-cao.json`` (the documented fields a kind may cite, see
+:mod:`generator.inputs.collected`) and the báo cáo tổng hợp (.docx), rendered from
+the kind ``bao-cao-tong-hop``'s Word template like any other document. The report
+cites the notice's number and date when an issued version of it is in the archive.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..archive.versions import versions
+from ..common.files import write_atomic
+from ..documents.context import build_context
+from ..documents.render import render_docx
+from ..inputs.collected import Collected as CollectedFile
+from ..inputs.folder import COLLECTED_FILE
+from ..kinds.metadata import METADATA_FILE, load_metadata
+from ..kinds.templates import find_kind, resolve
+from .collect import Collected, collect, write_reports
+from .making import REGISTER
+
+REPORT_KIND = "bao-cao-tong-hop"
+NO_FILE = "(không có tệp)"
+
+
+def consolidate(folder: Path, today: date | None = None) -> Collected:
+    """Check the filled forms in ``folder``; write the .xlsx, the .json and the .docx."""
+    kind = find_kind(REPORT_KIND)
+    metadata = load_metadata(folder / METADATA_FILE, kind)
+    result = collect(folder, metadata["so_lieu"]["han_bao_cao"].date(), today)
+    data = collected_data(result, _offices(folder))
+    context = report_context(metadata, data, _notice(folder.parent, metadata))
+    context["van_ban"]["ky_hieu"] = kind.ky_hieu
+    template = resolve(folder, kind.mau_van_ban, kind)
+    properties = {
+        "title": f"{kind.ten_loai.capitalize()} {kind.mo_ta}",
+        "subject": kind.ky_hieu,
+        "author": metadata["co_quan"]["ban_hanh"],
+        "comments": "Dự thảo: chưa có số và ngày ban hành.",
+        "time": metadata["so_lieu"]["han_bao_cao"],
+    }
+    document = render_docx(template, context, properties, {"vanban.loai": kind.ma})
+    result.outputs = write_reports(result, folder, document)
+    result_file = folder.parent / COLLECTED_FILE
+    write_atomic(result_file, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+    result.outputs.append(result_file)
+    return result
+
+
+def collected_data(result: Collected, offices: dict[str, str]) -> dict[str, Any]:
+    """The documented fields of collect's result (no names, IDs or birth dates)."""
+
+    def unit(entry: Any) -> dict[str, str]:
+        office, name = entry if isinstance(entry, tuple) else (offices.get(entry, ""), entry)
+        return {"don_vi_quan_ly": office, "don_vi": name}
+
+    missing = [unit(entry) for entry in result.missing_forms]
+    wrong = Counter(issue.unit for issue in result.issues if issue.file != NO_FILE)
+    reported = {name for (_, name, _, _) in result.tally}
+    by_reason: Counter = Counter()
+    for (_, _, _, reason), people in result.tally.items():
+        by_reason[reason] += people
+    data = {
+        "da_nhan": result.forms,
+        "day_du_hop_le": len(reported - set(wrong)),
+        "chua_nop": missing,
+        "co_loi": [{**unit(name), "so_loi": n} for name, n in sorted(wrong.items())],
+        "so_truong_hop": sum(result.tally.values()),
+        "theo_ly_do": [
+            {"ly_do": reason, "so_nguoi": n}
+            for reason, n in sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "chi_tiet": [
+            {"don_vi_quan_ly": o, "don_vi": u, "cap_hoc": lv, "ly_do": r, "so_nguoi": n}
+            for (o, u, lv, r), n in sorted(result.tally.items())
+        ],
+    }
+    return CollectedFile.model_validate(data).model_dump()
+
+
+def report_context(
+    metadata: dict[str, Any], data: dict[str, Any], notice: dict[str, Any]
+) -> dict[str, Any]:
+    """What the report's template sees: the metadata, ``thu_ve`` and ``thong_bao``."""
+    context = build_context(metadata, ())
+    context["thu_ve"] = data
+    context["thong_bao"] = notice
+    return context
+
+
+def _notice(output_folder: Path, metadata: dict[str, Any]) -> dict[str, Any]:
+    """The notice's number and date from its latest issued version (blank if none yet)."""
+    cited = {
+        "so": metadata.get("thong_bao", {}).get("so"),
+        "ngay": metadata.get("thong_bao", {}).get("ngay"),
+        "ky_hieu": metadata["van_ban"]["ky_hieu"],
+    }
+    issued = [v for v in versions(output_folder) if v.issued] if output_folder.is_dir() else []
+    if issued and cited["so"] is None:
+        manifest = issued[-1].manifest
+        cited["so"] = manifest.get("so")
+        cited["ngay"] = date.fromisoformat(manifest["ngay_ban_hanh"])
+        cited["ky_hieu"] = manifest.get("ky_hieu") or cited["ky_hieu"]
+    return cited
+
+
+def _offices(folder: Path) -> dict[str, str]:
+    register = folder / REGISTER
+    if not register.is_file():
+        return {}
+    table = pd.read_csv(register, dtype=str, encoding="utf-8-sig")
+    return dict(zip(table["don_vi"], table["don_vi_quan_ly"], strict=True))
