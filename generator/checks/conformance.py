@@ -242,7 +242,7 @@ def rule_place_date(view: _View) -> Iterator[str]:
     text = paragraph.text.strip()
     match = re.search(r"ngày\s*(\d*)\s*tháng\s*(\d*)\s*năm\s*(\d*)$", text)
     if match is None:
-        yield f"{where} {_quote(paragraph)}: cần dạng «Hải Phòng, ngày 04 tháng 7 năm 2023»"
+        yield f"{where} {_quote(paragraph)}: cần dạng «<địa danh>, ngày 04 tháng 7 năm 2023»"
         return
     day, month, year = match.groups()
     if day and (int(day) < 10) != day.startswith("0"):
