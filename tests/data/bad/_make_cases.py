@@ -277,7 +277,10 @@ def main() -> None:
         {"thong-bao.toml": metadata('ky_hieu = "TB-SGDĐT"', 'ky_hieu = "TB-SGDĐT"\nso = 5')},
         toml(
             1,
-            ["thong-bao.toml, dòng 17, mục «van_ban.so»: không ghi số, ngày ở đây.", "vanban issue"],
+            [
+                "thong-bao.toml, dòng 17, mục «van_ban.so»: không ghi số, ngày ở đây.",
+                "vanban issue",
+            ],
         ),
     )
     case(
@@ -298,7 +301,8 @@ def main() -> None:
             remove=["don-vi.csv"],
         ),
     )
-    declarations = (HERE.parent.parent.parent / "templates" / "thong-bao" / "phu-luc.toml").read_text("utf-8")
+    shipped_kind = HERE.parent.parent.parent / "templates" / "thong-bao"
+    declarations = (shipped_kind / "phu-luc.toml").read_text("utf-8")
     case(
         "29-phu-luc-cap-hoc-la",
         {"phu-luc.toml": declarations.replace('cap_hoc = ["THPT"]', 'cap_hoc = ["PTTH"]')},
