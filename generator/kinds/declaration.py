@@ -92,9 +92,22 @@ def _problem(path: Path, text: str, item: dict) -> Problem:
         allowed = item.get("ctx", {}).get("expected", "")
         message, fix = f"giá trị {item.get('input')!r} không hợp lệ.", f"chọn một trong: {allowed}."
     else:
-        message = f"giá trị {item.get('input')!r} không đúng kiểu ({item['msg']})."
+        expected = _EXPECTED.get(kind.split("_")[0], _EXPECTED.get(kind, "đúng kiểu"))
+        message = f"giá trị {item.get('input')!r} không hợp lệ: cần {expected}."
         fix = "sửa theo tệp mẫu templates/thong-bao/kind.toml."
     return Problem(_shown_path(path), message, fix, row=key_line(text, loc), key=key)
+
+
+_EXPECTED = {
+    "string": "chữ trong ngoặc kép",
+    "string_too_short": "chữ, không để trống",
+    "string_pattern_mismatch": "tên chỉ gồm chữ không dấu, số, «-», «_», «.» (khoá: muc.ten)",
+    "bool": "true hoặc false",
+    "dict": "một mục [tên] với các dòng khoá = giá trị",
+    "tuple": "các khối [[truong]]",
+    "list": "các khối [[truong]]",
+    "model": "một khối [[truong]] với các dòng khoa, kieu, nhan, vi_du",
+}
 
 
 def _shown_key(loc: tuple) -> str:
