@@ -232,3 +232,26 @@ def test_the_report_passes_the_nd30_check(shipped_kinds):
 def test_the_reminder_passes_the_nd30_check(shipped_kinds):
     failed = [r for r in check_document(shipped_kinds[REMINDER.name]) if not r.passed]
     assert failed == []
+
+
+@pytest.mark.parametrize("folder", [REMINDER, REPORT], ids=lambda p: p.name)
+def test_every_kind_goes_through_issue_history_and_diff(folder, tmp_path):
+    output = tmp_path / "o"
+    assert CliRunner().invoke(cli, ["build", str(folder), "-o", str(output)]).exit_code == 0
+    draft = output / folder.name / "v001"
+    issued = CliRunner().invoke(cli, ["issue", str(draft), "--so", "7", "--ngay", "2023-07-12"])
+    assert issued.exit_code == 0, issued.output
+    final = next((output / folder.name / "v002").glob("*.docx"))
+    assert final.name.endswith("-so-07.docx")
+    manifest = json.loads((output / folder.name / "v002" / "manifest.json").read_text("utf-8"))
+    assert "07/" + manifest["ky_hieu"] in _text(final)
+    again = CliRunner().invoke(cli, ["issue", str(draft), "--so", "8", "--ngay", "2023-07-12"])
+    assert again.exit_code == 1
+    history = CliRunner().invoke(cli, ["history", str(folder), "-o", str(output), "--json"])
+    assert [r["phien_ban"] for r in json.loads(history.output)] == ["v002", "v001"]
+    xlsx = tmp_path / "so-sanh.xlsx"
+    compared = CliRunner().invoke(
+        cli, ["diff", str(draft), str(output / folder.name / "v002"), "--xlsx", str(xlsx)]
+    )
+    assert compared.exit_code == 0, compared.output
+    assert xlsx.is_file()

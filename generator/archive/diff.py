@@ -15,7 +15,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ..figures.aggregate import Counts, aggregate
+from ..figures.aggregate import Counts
+from ..figures.reminders import sector_total
 from ..inputs.folder import load_inputs
 from ..inputs.reading import COUNT_COLUMNS, LABELS
 from .versions import MANIFEST, load_version
@@ -78,7 +79,7 @@ def _side(path: Path) -> tuple[pd.DataFrame, Counts]:
         inputs = load_inputs(version.inputs, version.manifest.get("trang_tinh"))
     else:
         inputs = load_inputs(path)
-    total = aggregate(inputs.units, inputs.declarations)[0].total.total
+    total = sector_total(inputs.units)
     return inputs.units, total
 
 
