@@ -10,14 +10,14 @@ from pathlib import Path
 
 import click
 
-from ..inputs.scaffold import new_folder
-from ..kinds.templates import all_kinds
 from .main import cli, shown
 
 
 @cli.command("kinds")
 def kinds_command() -> None:
     """Liệt kê các loại văn bản vanban làm được, mỗi loại một dòng."""
+    from ..kinds.templates import all_kinds  # imported when run: --help stays instant
+
     for kind in all_kinds():
         click.echo(f"{kind.ma:<20} {kind.mo_ta}  [{shown(kind.folder)}]")
 
@@ -27,6 +27,8 @@ def kinds_command() -> None:
 @click.argument("folder", type=click.Path(path_type=Path))
 def new_command(kind: str, folder: Path) -> None:
     """Tạo thư mục số liệu FOLDER sẵn để điền cho loại văn bản KIND (xem «vanban kinds»)."""
+    from ..inputs.scaffold import new_folder  # pandas, openpyxl: only when run
+
     written = new_folder(kind, folder)
     click.echo(f"Đã tạo thư mục {shown(folder)} cho loại «{kind}»:")
     for path in written:
