@@ -56,8 +56,13 @@ def saved_bytes(document) -> bytes:
     """
     raw = io.BytesIO()
     document.save(raw)
+    return fixed_zip(raw.getvalue())
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """The zip ``data`` rewritten with one fixed time for every entry, in the same order."""
     result = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(result, "w") as target:
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(result, "w") as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED

@@ -8,16 +8,19 @@ folder is written beside its place and renamed into it.
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
 from ..common.errors import OutputProblem
-from ..common.files import saved_bytes
+from ..common.files import fixed_zip
 from ..kinds.declaration import KindSpec
 from ..kinds.metadata import KIND_KEY
 from ..kinds.templates import find_kind
@@ -83,7 +86,10 @@ def _workbook(header: list[str]) -> bytes:
         sheet.column_dimensions[column].width = width
     book.properties.creator = "vanban"
     book.properties.created = book.properties.modified = FIXED_TIME
-    return saved_bytes(book)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()  # Workbook.save would stamp "modified" with now
+    return fixed_zip(buffer.getvalue())
 
 
 def _write_folder(target: Path, files: dict[str, bytes]) -> None:
