@@ -254,3 +254,12 @@ def test_a_data_folders_own_template_still_wins(data_copy, tmp_path):
     assert (
         f"Mẫu đã dùng: {own}" in result.output or "2023-06-23/mau-thong-bao.docx" in result.output
     )
+
+
+def test_kinds_still_lists_the_others_when_one_declaration_is_wrong(own_kind):
+    declaration, _ = own_kind
+    _edit(declaration, 'mau_nd30 = "1.4"', 'mau_nd30 = "9"')
+    result = run("kinds")
+    assert result.exit_code == 1
+    assert any(line.startswith("thong-bao ") for line in result.output.splitlines())
+    assert "templates/thu/kind.toml" in result.stderr and "mau_nd30" in result.stderr

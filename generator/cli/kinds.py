@@ -18,8 +18,16 @@ def kinds_command() -> None:
     """Liệt kê các loại văn bản vanban làm được, mỗi loại một dòng."""
     from ..kinds.templates import all_kinds  # imported when run: --help stays instant
 
+    broken = []
     for kind in all_kinds():
-        click.echo(f"{kind.ma:<20} {kind.mo_ta}  [{shown(kind.folder)}]")
+        if isinstance(kind, Exception):
+            broken.append(kind)
+        else:
+            click.echo(f"{kind.ma:<20} {kind.mo_ta}  [{shown(kind.folder)}]")
+    for error in broken:
+        click.echo(f"Loại văn bản không dùng được: {error}", err=True)
+    if broken:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command("new")

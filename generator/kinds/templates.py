@@ -47,8 +47,15 @@ def find_kind(name: str | None, where: str = "") -> KindSpec:
     raise InvalidData([Problem(where or name, f"không có loại văn bản «{name}».", fix, key="loai")])
 
 
-def all_kinds() -> list[KindSpec]:
-    return [find_kind(name) for name in kind_names()]
+def all_kinds() -> list[KindSpec | InvalidData]:
+    """Every kind's declaration, or the problems that make it unusable (listed, not raised)."""
+    found: list[KindSpec | InvalidData] = []
+    for name in kind_names():
+        try:
+            found.append(find_kind(name))
+        except InvalidData as error:
+            found.append(error)
+    return found
 
 
 def shipped(name: str) -> Path:
