@@ -263,3 +263,22 @@ def test_kinds_still_lists_the_others_when_one_declaration_is_wrong(own_kind):
     assert result.exit_code == 1
     assert any(line.startswith("thong-bao ") for line in result.output.splitlines())
     assert "templates/thu/kind.toml" in result.stderr and "mau_nd30" in result.stderr
+
+
+def test_a_new_folder_with_both_tables_left_asks_to_remove_one(tmp_path):
+    folder = tmp_path / "moi"
+    assert run("new", "thong-bao", str(folder)).exit_code == 0
+    result = run("validate", str(folder))
+    assert result.exit_code == 1
+    assert "có 2 bảng số liệu (don-vi.csv, don-vi.xlsx)" in result.stderr
+    (folder / "don-vi.xlsx").unlink()
+    with open(folder / "don-vi.csv", "a", encoding="utf-8") as stream:
+        stream.write("THPT Một,THPT,Sở GDĐT,100,2,10,0\r\n")
+    filled = run("validate", str(folder))
+    assert filled.exit_code == 0, filled.stderr
+    assert "Dữ liệu hợp lệ: 1 dòng, 1 đơn vị." in filled.output
+
+
+def test_two_metadata_files_are_refused(data_copy, tmp_path):
+    (data_copy / "van-ban.toml").write_bytes((data_copy / "thong-bao.toml").read_bytes())
+    _build_fails(data_copy, tmp_path, "có cả thong-bao.toml và van-ban.toml")

@@ -168,6 +168,11 @@ def _folder(data_dir: Path) -> None:
 
 
 def _table_path(data_dir: Path) -> Path:
+    tables = [name for name in TABLE_NAMES if (data_dir / name).is_file()]
+    if len(tables) > 1:
+        fix = f"giữ tệp đã điền, xoá hoặc đổi tên tệp kia ({', '.join(tables[1:])})."
+        message = f"có {len(tables)} bảng số liệu ({', '.join(tables)}), không biết dùng bảng nào."
+        raise InvalidData([Problem(tables[0], message, fix)])
     table_path = find_table(data_dir) or find_persons(data_dir)
     if table_path is None:
         raise MissingInput(

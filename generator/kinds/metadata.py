@@ -28,6 +28,11 @@ FORBIDDEN_PREFIXES = {"T/M": "TM.", "K/T": "KT.", "T/L": "TL.", "T/UQ": "TUQ."}
 
 def find_metadata(data_dir: Path) -> Path:
     """The folder's metadata file (``thong-bao.toml`` or ``van-ban.toml``)."""
+    present = [name for name in METADATA_NAMES if (data_dir / name).is_file()]
+    if len(present) > 1:
+        fix = "giữ một tệp thông tin, xoá hoặc đổi tên tệp kia."
+        message = f"có cả {' và '.join(present)}, không biết dùng tệp nào."
+        raise InvalidData([Problem(present[0], message, fix)])
     for name in METADATA_NAMES:
         if (data_dir / name).is_file():
             return data_dir / name
