@@ -255,3 +255,21 @@ def test_every_kind_goes_through_issue_history_and_diff(folder, tmp_path):
     )
     assert compared.exit_code == 0, compared.output
     assert xlsx.is_file()
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("{ không phải JSON", "tong-hop-bao-cao.json: tệp hỏng"),
+        ('{"da_nhan": "mười"}', "tong-hop-bao-cao.json, mục «da_nhan»"),
+    ],
+)
+def test_a_damaged_collect_result_is_named(tmp_path, content, expected):
+    folder = tmp_path / "tong-hop"
+    folder.mkdir()
+    (folder / "van-ban.toml").write_bytes((REPORT / "van-ban.toml").read_bytes())
+    (folder / "tong-hop-bao-cao.json").write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(folder), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert expected in result.stderr and "vanban collect" in result.stderr
+    assert not (tmp_path / "o").exists()
