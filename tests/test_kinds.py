@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from generator.cli.main import cli
+from generator.common.errors import InvalidData
 from generator.inputs.headers import LABELS
 from generator.kinds.metadata import load_metadata
 from generator.kinds.templates import kind_names
@@ -44,8 +45,13 @@ def test_new_writes_a_folder_whose_commented_metadata_is_valid(kind, tmp_path):
     text = metadata.read_text(encoding="utf-8")
     assert f'loai = "{kind}"' in text
     assert text.count("#") > 10  # every line explains itself
-    loaded = load_metadata(metadata)
-    assert loaded["loai"] == kind
+    with pytest.raises(InvalidData) as unfilled:
+        load_metadata(metadata)
+    lines = text.splitlines()
+    for problem in unfilled.value.problems:  # only the values only the clerk knows
+        assert problem.message == "chưa điền." and "…" in lines[problem.row - 1]
+    metadata.write_text(text.replace("…", "Ninh Bình"), encoding="utf-8")
+    assert load_metadata(metadata)["loai"] == kind
 
 
 def test_new_writes_the_unit_table_headers_as_csv_and_xlsx(tmp_path):
@@ -274,6 +280,8 @@ def test_a_new_folder_with_both_tables_left_asks_to_remove_one(tmp_path):
     (folder / "don-vi.xlsx").unlink()
     with open(folder / "don-vi.csv", "a", encoding="utf-8") as stream:
         stream.write("THPT Một,THPT,Sở GDĐT,100,2,10,0\r\n")
+    metadata = folder / "thong-bao.toml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("…", "Tây Bắc"), "utf-8")
     filled = run("validate", str(folder))
     assert filled.exit_code == 0, filled.stderr
     assert "Dữ liệu hợp lệ: 1 dòng, 1 đơn vị." in filled.output

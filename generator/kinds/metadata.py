@@ -23,6 +23,7 @@ METADATA_FILE = "thong-bao.toml"
 METADATA_NAMES = (METADATA_FILE, "van-ban.toml")
 KIND_KEY = "loai"
 ISSUE_KEYS = ("van_ban.so", "van_ban.ngay")
+PLACEHOLDER = "…"  # what `vanban new` writes where only the clerk knows the value
 FORBIDDEN_PREFIXES = {"T/M": "TM.", "K/T": "KT.", "T/L": "TL.", "T/UQ": "TUQ."}
 
 
@@ -92,6 +93,9 @@ def _check(field: MetadataField, value: Any, file: str, text: str) -> tuple[Any,
         fix = f"thêm vào mục [{section}] dòng: {name} = {field.vi_du}  ({field.nhan})"
         return None, Problem(file, "thiếu thông tin bắt buộc.", fix, row=row, key=field.khoa)
     converted = _CONVERTERS[field.kieu](value)
+    if PLACEHOLDER in str(value):
+        fix = f"thay «{PLACEHOLDER}» bằng giá trị thật ({field.nhan})."
+        return None, Problem(file, "chưa điền.", fix, row=row, key=field.khoa)
     if converted is None:
         fix = f"viết theo mẫu: {name} = {field.vi_du}  ({field.nhan})"
         message = f"giá trị {value!r} không đúng kiểu."
