@@ -273,3 +273,12 @@ def test_a_damaged_collect_result_is_named(tmp_path, content, expected):
     assert result.exit_code == 1
     assert expected in result.stderr and "vanban collect" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_the_document_says_its_kind_and_nd30_form(shipped_kinds):
+    import zipfile
+
+    with zipfile.ZipFile(shipped_kinds[REMINDER.name]) as archive:
+        custom = archive.read("docProps/custom.xml").decode("utf-8")
+    assert 'name="vanban.loai"><vt:lpwstr>cong-van-don-doc<' in custom
+    assert 'name="vanban.mau_nd30"><vt:lpwstr>1.5<' in custom

@@ -80,6 +80,8 @@ def render_version(
     fingerprint = inputs.fingerprint
     custom = {f"vanban.sha256.{key}": value for key, value in fingerprint.items()}
     custom["vanban.phien_ban_cong_cu"] = __version__
+    custom["vanban.loai"] = inputs.kind.ma
+    custom["vanban.mau_nd30"] = inputs.kind.mau_nd30  # which NĐ30 form `vanban check` applies
     template = inputs.files[inputs.kind.mau_van_ban]
     title = inputs.kind.ten_loai.capitalize() or "Công văn"
     properties = _properties(title, inputs.metadata, number)

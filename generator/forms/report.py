@@ -49,7 +49,9 @@ def consolidate(folder: Path, today: date | None = None) -> Collected:
         "comments": "Dự thảo: chưa có số và ngày ban hành.",
         "time": metadata["so_lieu"]["han_bao_cao"],
     }
-    document = render_docx(template, context, properties, {"vanban.loai": kind.ma})
+    document = render_docx(
+        template, context, properties, {"vanban.loai": kind.ma, "vanban.mau_nd30": kind.mau_nd30}
+    )
     result.outputs = write_reports(result, folder, document)
     result_file = folder.parent / COLLECTED_FILE
     write_atomic(result_file, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
