@@ -290,3 +290,14 @@ def test_a_new_folder_with_both_tables_left_asks_to_remove_one(tmp_path):
 def test_two_metadata_files_are_refused(data_copy, tmp_path):
     (data_copy / "van-ban.toml").write_bytes((data_copy / "thong-bao.toml").read_bytes())
     _build_fails(data_copy, tmp_path, "có cả thong-bao.toml và van-ban.toml")
+
+
+def test_a_users_copy_of_a_shipped_kind_overrides_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    own = tmp_path / "templates" / "thong-bao"
+    shutil.copytree(ROOT / "templates" / "thong-bao", own)
+    _edit(own / "kind.toml", 'ten_tep = "thong-bao-', 'ten_tep = "tb-rieng-')
+    result = run("build", str(SHIPPED), "--output", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o" / "2023-06-23" / "v001" / "tb-rieng-2023-06-23-du-thao.docx").is_file()
+    assert "[templates/thong-bao]" in run("kinds").output  # shown relative to here
