@@ -301,3 +301,10 @@ def test_a_users_copy_of_a_shipped_kind_overrides_it(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "o" / "2023-06-23" / "v001" / "tb-rieng-2023-06-23-du-thao.docx").is_file()
     assert "[templates/thong-bao]" in run("kinds").output  # shown relative to here
+
+
+@pytest.mark.parametrize("name", ["../thong-bao", "/etc", "thong-bao/../thong-bao"])
+def test_a_kind_name_is_never_a_path(data_copy, tmp_path, name):
+    metadata = data_copy / "thong-bao.toml"
+    metadata.write_text(f'loai = "{name}"\n' + metadata.read_text(encoding="utf-8"), "utf-8")
+    _build_fails(data_copy, tmp_path, "mục «loai»", f"không có loại văn bản «{name}»")

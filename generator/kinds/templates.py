@@ -7,6 +7,7 @@ and appendix declarations). They are looked up in the user's own ``templates/``
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..common.errors import InvalidData, MissingInput, Problem
@@ -38,7 +39,8 @@ def kind_names() -> list[str]:
 def find_kind(name: str | None, where: str = "") -> KindSpec:
     """The declaration of kind ``name`` (the notice when None); unknown names are listed."""
     name = name or DEFAULT_KIND
-    for root in _roots():
+    safe = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name) is not None  # a folder name, no path
+    for root in _roots() if safe else []:
         declared = root / name / KIND_FILE
         if declared.is_file():
             return load_kind(declared)
