@@ -226,9 +226,6 @@ def test_the_report_passes_the_nd30_check(shipped_kinds):
     assert failed == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="vanban check learns NĐ30 Mẫu 1.5 (công văn) in the nd30 branch"
-)
 def test_the_reminder_passes_the_nd30_check(shipped_kinds):
     failed = [r for r in check_document(shipped_kinds[REMINDER.name]) if not r.passed]
     assert failed == []

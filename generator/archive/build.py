@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from ..figures.reminders import sector_total
 from ..figures.tieout import Disagreement
 from ..inputs.folder import Inputs
 from .versions import DRAFT, ISSUED, Version, add_version, versions
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # metadata times are Vietnam local times
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def render_version(
     custom["vanban.mau_nd30"] = inputs.kind.mau_nd30  # which NĐ30 form `vanban check` applies
     template = inputs.files[inputs.kind.mau_van_ban]
     title = inputs.kind.ten_loai.capitalize() or "Công văn"
-    properties = _properties(title, inputs.metadata, number)
+    properties = _properties(title, inputs.metadata, number, issued_on)
     document = render_docx(template, context, properties, custom)
     docx_name = inputs.kind.output_name(name, number)
     manifest = {
@@ -155,12 +157,23 @@ def _result(
     )
 
 
-def _properties(title: str, metadata: dict[str, Any], number: int | None) -> dict[str, Any]:
+def _properties(
+    title: str, metadata: dict[str, Any], number: int | None, issued_on: date | None
+) -> dict[str, Any]:
+    """Core properties; created/modified say when the document is from, reproducibly:
+    an issued copy its issue date, a draft its data cut-off (Vietnam time, stored in UTC)."""
     issued = metadata["van_ban"]
     return {
         "title": f"{title} {issued.get('trich_yeu') or ''}".strip(),
         "subject": issued["ky_hieu"],
         "author": metadata["co_quan"]["ban_hanh"],
         "comments": "Dự thảo: chưa có số và ngày ban hành." if number is None else "",
-        "time": metadata["so_lieu"]["thoi_diem"],
+        "time": _document_time(metadata["so_lieu"]["thoi_diem"], issued_on),
     }
+
+
+def _document_time(cut_off: datetime, issued_on: date | None) -> datetime:
+    if issued_on is not None:
+        return datetime(issued_on.year, issued_on.month, issued_on.day, tzinfo=UTC)
+    local = cut_off if cut_off.tzinfo else cut_off.replace(tzinfo=VIETNAM)
+    return local.astimezone(UTC)

@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..common.errors import TemplateProblem
 from ..common.vnformat import FILTERS
-from .docx_xml import deterministic_bytes, set_custom_properties
+from .docx_xml import deterministic_bytes, set_app_properties, set_custom_properties
 
 _FIX_VARIABLE = "sửa tên biến trong mẫu cho đúng danh sách biến ở README (mục «Biến trong mẫu»)."
 
@@ -88,3 +88,4 @@ def _set_properties(document: DocxTemplate, properties: dict[str, Any]) -> None:
     stamp: datetime = properties["time"]
     core.created = core.modified = stamp
     core.revision = 1
+    set_app_properties(document.docx)
