@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from .main import cli, shown
+from .base import command, shown
 
 
-@cli.command("kinds")
+@command("kinds")
 def kinds_command() -> None:
     """Liệt kê các loại văn bản vanban làm được, mỗi loại một dòng."""
     from ..kinds.templates import all_kinds  # imported when run: --help stays instant
@@ -30,7 +30,7 @@ def kinds_command() -> None:
         raise click.exceptions.Exit(1)
 
 
-@cli.command("new")
+@command("new")
 @click.argument("kind")
 @click.argument("folder", type=click.Path(path_type=Path))
 def new_command(kind: str, folder: Path) -> None:

@@ -17,7 +17,9 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..common.errors import TemplateProblem
 from ..common.vnformat import FILTERS
+from .compile_cache import CachedTemplate, with_compile_cache
 from .docx_xml import deterministic_bytes, set_app_properties, set_custom_properties
+from .long_tables import split_long_tables
 
 _FIX_VARIABLE = "sửa tên biến trong mẫu cho đúng danh sách biến ở README (mục «Biến trong mẫu»)."
 
@@ -41,7 +43,7 @@ def render_docx(
     """The rendered document with its core (title, author, …) and custom properties."""
     document = _open(template)
     try:
-        document.render(context, jinja_env=_ENVIRONMENT, autoescape=True)
+        document.render(context, jinja_env=with_compile_cache(_ENVIRONMENT), autoescape=True)
     except jinja2.UndefinedError as error:
         raise TemplateProblem(
             template=template, detail=f"mẫu dùng biến không có ({error}).", fix=_FIX_VARIABLE
@@ -59,6 +61,7 @@ def render_docx(
             detail=f"thẻ mẫu viết sai ({error.message}) gần: «{where[:200]}».",
             fix="mở mẫu bằng Word, sửa thẻ {{ … }} hoặc {% … %} ở chỗ đó.",
         ) from None
+    split_long_tables(document.docx.element.body)  # LibreOffice: minutes → seconds
     _set_properties(document, properties)
     set_custom_properties(document.docx, custom)
     return deterministic_bytes(document.docx)
@@ -66,7 +69,7 @@ def render_docx(
 
 def _open(template: Path) -> DocxTemplate:
     try:
-        document = DocxTemplate(template)
+        document = CachedTemplate(template)  # same bytes, cleaned and compiled once
         document.init_docx()
     except Exception as error:  # python-docx raises several kinds for a damaged file
         raise TemplateProblem(
