@@ -23,8 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ..common.vnformat import count, signed
-from ..figures.aggregate import Counts
-from ..figures.reminders import sector_total
+from ..figures.aggregate import Counts, sector_total
 from ..inputs.folder import load_inputs
 from ..inputs.headers import COUNT_COLUMNS, LABELS, fold
 from .versions import MANIFEST, load_version
@@ -134,7 +133,7 @@ def _side(path: Path) -> tuple[pd.DataFrame, Counts]:
         inputs = load_inputs(version.inputs, version.manifest.get("trang_tinh"))
     else:
         inputs = load_inputs(path)
-    total = sector_total(inputs.units)
+    total = sector_total(inputs.units, inputs.declarations).total
     return inputs.units, total
 
 

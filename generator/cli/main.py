@@ -200,7 +200,6 @@ def cli(debug: bool) -> None:
 def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool) -> None:
     """Kiểm tra thư mục số liệu DATA, không ghi gì; báo mọi lỗi một lần."""
     from ..figures.checkup import check_folder, validation_json
-    from ..figures.reminders import sector_total
     from ..figures.tieout import TIEOUT_FILE
 
     try:
@@ -213,7 +212,7 @@ def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool)
     if as_json:
         click.echo(json.dumps(validation_json(checkup, []), ensure_ascii=False, indent=2))
         return
-    units, totals = checkup.inputs.units, sector_total(checkup.inputs.units)
+    units, totals = checkup.inputs.units, checkup.sector.total
     if units.empty and checkup.inputs.collected is not None:
         click.echo(f"Dữ liệu hợp lệ: {_collected_line(checkup.inputs.collected)}")
     else:

@@ -32,46 +32,84 @@ def _toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
     return f"cột {found.group(2)}: {reason}", int(found.group(1))
 
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\- \"]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"]+)\s*=")
+_KEY_PART = r'(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
+_DOTTED = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN = re.compile(rf"^\s*({_DOTTED})\s*=\s*(.*)$")
+Location = tuple[str | int, ...]
 
 
-def key_line(text: str, loc: tuple) -> int | None:
-    """The line (1-based) where the key at ``loc`` is written, e.g. ("truong", 2, "kieu").
+def key_lines(text: str) -> dict[Location, int]:
+    """The line of every table header and key, by path (array-of-tables items by index).
 
-    TOML parsers give no positions, so the file is scanned: table headers and
-    arrays of tables set the current path, ``name =`` lines end it. The closest
-    enclosing line is returned when the key itself is absent (a missing key).
+    ``[[phu_luc]]`` blocks count from 0, as validation errors do: the path of the
+    second block's ``sap_xep.theo`` is ``("phu_luc", 1, "sap_xep", "theo")``.
     """
-    wanted = tuple(loc)
-    best, best_depth = None, -1
-    path: tuple = ()
-    counters: dict[tuple, int] = {}
+    lines: dict[Location, int] = {}
+    arrays: dict[Location, int] = {}
+    current: Location = ()
+    skip_until: str | None = None  # the end of a multi-line string
+    depth = 0  # open brackets of a multi-line array
     for number, line in enumerate(text.splitlines(), start=1):
+        if skip_until:
+            skip_until = None if skip_until in line else skip_until
+            continue
+        if depth > 0:
+            depth += _bracket_balance(line)
+            continue
         header = _HEADER.match(line)
         if header:
-            parts = tuple(part.strip().strip('"') for part in header.group(2).split("."))
+            parts = _split_key(header.group(2))
             if header.group(1) == "[[":
-                counters[parts] = counters.get(parts, -1) + 1
-                path = (*parts, counters[parts])
+                path = _resolve(parts[:-1], arrays) + parts[-1:]
+                arrays[path] = arrays.get(path, -1) + 1
+                path += (arrays[path],)
             else:
-                path = parts
-            candidate = path
-        else:
-            key = _KEY.match(line)
-            if not key:
-                continue
-            candidate = (*path, key.group(1).strip('"'))
-        depth = _common(candidate, wanted)
-        if depth == len(candidate) and depth > best_depth:
-            best, best_depth = number, depth
-    return best
+                path = _resolve(parts, arrays)
+            current = path
+            lines.setdefault(current, number)
+            continue
+        assign = _ASSIGN.match(line)
+        if assign:
+            parts = _split_key(assign.group(1))
+            for end in range(1, len(parts) + 1):
+                lines.setdefault(current + parts[:end], number)
+            value = assign.group(2).lstrip()
+            for quote in ('"""', "'''"):
+                if value.startswith(quote) and value.count(quote) == 1:
+                    skip_until = quote
+            if value.startswith("["):
+                depth = _bracket_balance(value)
+    return lines
 
 
-def _common(first: tuple, second: tuple) -> int:
-    depth = 0
-    for a, b in zip(first, second, strict=False):
-        if a != b:
-            break
-        depth += 1
-    return depth
+def line_of(lines: dict[Location, int], location: Location) -> int | None:
+    """The line of ``location``, or of its nearest enclosing key or table."""
+    for end in range(len(location), 0, -1):
+        if location[:end] in lines:
+            return lines[location[:end]]
+    return None
+
+
+def key_line(text: str, location: Location) -> int | None:
+    """The line of ``location`` in the TOML ``text`` (or of its nearest enclosing key)."""
+    return line_of(key_lines(text), tuple(location))
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in re.findall(_KEY_PART, dotted))
+
+
+def _resolve(parts: tuple[str, ...], arrays: dict[Location, int]) -> Location:
+    """``[phu_luc.loc]`` means the ``loc`` of the latest ``[[phu_luc]]`` block."""
+    path: Location = ()
+    for part in parts:
+        path += (part,)
+        if path in arrays:
+            path += (arrays[path],)
+    return path
+
+
+def _bracket_balance(text: str) -> int:
+    text = re.sub(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|#.*$', "", text)
+    return text.count("[") - text.count("]")

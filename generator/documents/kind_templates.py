@@ -19,9 +19,9 @@ REMINDER_BODY = (
     "Thực hiện Thông báo số {{ thong_bao.so | so_hieu }}/{{ thong_bao.ky_hieu }}"
     " {{ thong_bao.ngay | ngay }} của {{ co_quan.ten }} về việc rà soát dữ liệu trên cơ sở dữ"
     " liệu ngành, đến {{ so_lieu.thoi_diem | luc }} toàn ngành còn"
-    " {{ tong_nganh.hs.chua | so }} học sinh, học viên ({{ tong_nganh.hs.ti_le | ti_le }} %) và"
-    " {{ tong_nganh.ns.chua | so }} cán bộ, giáo viên, nhân viên"
-    " ({{ tong_nganh.ns.ti_le | ti_le }} %) chưa đồng bộ thông tin với Cơ sở dữ liệu quốc gia về"
+    " {{ toan_nganh.hs.chua | so }} học sinh, học viên ({{ toan_nganh.hs.ti_le | ti_le }} %) và"
+    " {{ toan_nganh.ns.chua | so }} cán bộ, giáo viên, nhân viên"
+    " ({{ toan_nganh.ns.ti_le | ti_le }} %) chưa đồng bộ thông tin với Cơ sở dữ liệu quốc gia về"
     " dân cư.",
     "Trong đó, {{ can_don_doc | length | so }} đơn vị có tỉ lệ chưa đồng bộ từ"
     " {{ don_doc.nguong_ti_le | ti_le }} % trở lên hoặc chưa nộp báo cáo theo mẫu (__danh sách"

@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..common.errors import TemplateProblem
 from ..common.vnformat import FILTERS
+from .columns import fit_columns
 from .compile_cache import CachedTemplate, with_compile_cache
 from .docx_xml import deterministic_bytes, set_app_properties, set_custom_properties
 from .long_tables import split_long_tables
@@ -67,9 +68,18 @@ def render_docx(
     return deterministic_bytes(document.docx)
 
 
+class _Template(CachedTemplate):
+    """The cached docxtpl template, with column loops' columns fitted to the page."""
+
+    def fix_tables(self, xml):
+        tree = super().fix_tables(xml)
+        fit_columns(tree)
+        return tree
+
+
 def _open(template: Path) -> DocxTemplate:
     try:
-        document = CachedTemplate(template)  # same bytes, cleaned and compiled once
+        document = _Template(template)  # same bytes, cleaned and compiled once
         document.init_docx()
     except Exception as error:  # python-docx raises several kinds for a damaged file
         raise TemplateProblem(

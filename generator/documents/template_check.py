@@ -243,6 +243,6 @@ def template_report(template: Path, data_dir: Path) -> TemplateReport:
             template=template, detail="không có tệp này.", fix="ghi đúng đường dẫn tới tệp .docx."
         )
     checkup = check_folder(data_dir)
-    context = build_context(checkup.inputs.metadata, checkup.appendices)
+    context = build_context(checkup.inputs.metadata, checkup.appendices, sector=checkup.sector)
     context.update(kind_context(checkup.inputs))
     return check_template(template, context)

@@ -1,3 +1,4 @@
-"""Checked tables in, computed figures out: aggregation by appendix declaration, tie-out against
-printed totals, validation reports, the sector total and per-unit figures (units to remind).
+"""Checked tables in, computed figures out: the sector total (the whole table), aggregation by
+appendix declaration (filters, sorting), per-unit figures and the units to remind, tie-out
+against printed totals, validation reports.
 """

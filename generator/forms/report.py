@@ -22,14 +22,18 @@ from ..archive.versions import versions
 from ..common.files import write_atomic
 from ..documents.context import build_context
 from ..documents.render import render_docx
+from ..figures.aggregate import sector_total
 from ..inputs.collected import Collected as CollectedFile
 from ..inputs.folder import COLLECTED_FILE
+from ..inputs.headers import COUNT_COLUMNS
+from ..kinds.appendices import Declarations
 from ..kinds.metadata import METADATA_FILE, load_metadata
 from ..kinds.templates import find_kind, resolve
 from .collect import Collected, collect, write_reports
 from .making import REGISTER
 
 REPORT_KIND = "bao-cao-tong-hop"
+_NO_UNITS = pd.DataFrame(columns=["don_vi", "cap_hoc", "don_vi_quan_ly", *COUNT_COLUMNS])
 NO_FILE = "(không có tệp)"
 
 
@@ -94,7 +98,7 @@ def report_context(
     metadata: dict[str, Any], data: dict[str, Any], notice: dict[str, Any]
 ) -> dict[str, Any]:
     """What the report's template sees: the metadata, ``thu_ve`` and ``thong_bao``."""
-    context = build_context(metadata, ())
+    context = build_context(metadata, (), sector=sector_total(_NO_UNITS, Declarations({}, ())))
     context["thu_ve"] = data
     context["thong_bao"] = notice
     return context
