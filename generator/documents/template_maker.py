@@ -1,4 +1,4 @@
-"""Produce the shipped template ``templates/mau-thong-bao.docx`` (NĐ30 layout, docxtpl tags).
+"""Produce the shipped template ``templates/<kind>/…docx`` (NĐ30 layout, docxtpl tags).
 
 The .docx in ``templates/`` is what clerks open and edit in Word; this module is
 how it was made, and a test checks that the two have not drifted apart.
