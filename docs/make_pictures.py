@@ -1,4 +1,4 @@
-"""Redraw docs/thong-bao-trang-N.png: every page of the notice built from the shipped data.
+"""Redraw docs/<kind>-trang-N.png: every page of each shipped kind built from its shipped data.
 
 Run from the repository root after changing the template (LibreOffice and Poppler needed)::
 
@@ -19,18 +19,23 @@ from generator.archive.build import build  # noqa: E402
 from generator.archive.preview import preview  # noqa: E402
 
 DOCS = ROOT / "docs"
-PREFIX = "thong-bao-trang-"
+FOLDERS = {
+    "thong-bao-trang-": "2023-06-23",
+    "cong-van-don-doc-trang-": "2023-07-10-don-doc",
+    "bao-cao-tong-hop-trang-": "2023-07-05-tong-hop",
+}
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="vanban-docs-") as work:
-        built = build(ROOT / "data" / "2023-06-23", Path(work), pdf=True)
-        pages = preview(built.pdf, 60)
-        for old in DOCS.glob(f"{PREFIX}*.png"):
-            old.unlink()
-        for number, page in enumerate(pages, start=1):
-            shutil.copyfile(page, DOCS / f"{PREFIX}{number}.png")
-    print(f"Đã vẽ {len(pages)} trang vào {DOCS}")
+    for prefix, folder in FOLDERS.items():
+        with tempfile.TemporaryDirectory(prefix="vanban-docs-") as work:
+            built = build(ROOT / "data" / folder, Path(work), pdf=True)
+            pages = preview(built.pdf, 60)
+            for old in DOCS.glob(f"{prefix}*.png"):
+                old.unlink()
+            for number, page in enumerate(pages, start=1):
+                shutil.copyfile(page, DOCS / f"{prefix}{number}.png")
+        print(f"Đã vẽ {len(pages)} trang của {folder} vào {DOCS}")
 
 
 if __name__ == "__main__":

@@ -571,7 +571,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 
 
 def test_the_readme_filter_example_builds_as_described(tmp_path):
-    section = README[README.index("## Phụ lục (`templates/phu-luc.toml`)") :]
+    section = README[README.index("## Phụ lục (`templates/thong-bao/phu-luc.toml`)") :]
     example = section[
         section.index("```toml\n") + 8 : section.index("```\n", section.index("```toml"))
     ]

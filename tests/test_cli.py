@@ -167,7 +167,7 @@ def test_metadata_problems_are_named_by_key(data_copy, tmp_path):
     path.write_text(text, encoding="utf-8")
     result = run("build", str(data_copy), "--output", str(tmp_path / "o"))
     assert result.exit_code == 1
-    assert "thong-bao.toml, mục «ky.nguoi_ky»: thiếu thông tin bắt buộc." in result.stderr
+    assert "mục «ky.nguoi_ky»: thiếu thông tin bắt buộc." in result.stderr
     assert "thong-bao.toml, mục «ky.quyen_han»" in result.stderr
     assert "viết «TM.»" in result.stderr
 

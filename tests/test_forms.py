@@ -28,7 +28,7 @@ from generator.forms.register import (
     RETURNED_FOLDER,
     SECRET_FILE,
 )
-from generator.forms.report_docx import consolidate
+from generator.forms.report import consolidate
 from generator.forms.sheet import FIRST_ROW, HEADER_ROW, REASONS, SIGNATURE_MARK
 from generator.inputs.synth import write_synthetic
 

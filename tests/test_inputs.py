@@ -235,7 +235,7 @@ def test_validate_json_lists_errors_for_scripts(data_copy):
 
 
 def test_the_shipped_template_fits_the_shipped_data():
-    result = run("check-template", "templates/mau-thong-bao.docx", "--data", str(SHIPPED))
+    result = run("check-template", "templates/thong-bao/mau-thong-bao.docx", "--data", str(SHIPPED))
     assert result.exit_code == 0
     assert "Mẫu dùng được với dữ liệu này." in result.output
     assert "phu_luc[].tong.ten" in result.output  # provided, never used

@@ -29,7 +29,7 @@ def _normalised_parts(data_or_path) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", sorted(TEMPLATES))
 def test_committed_template_matches_the_code_that_makes_it(tmp_path, name):
-    regenerated = tmp_path / name
+    regenerated = tmp_path / name.replace("/", "-")
     regenerated.write_bytes(docx_xml.deterministic_bytes(TEMPLATES[name]()))
     committed = _normalised_parts(shipped(name))
     fresh = _normalised_parts(regenerated)

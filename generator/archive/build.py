@@ -13,13 +13,12 @@ from typing import Any
 
 from .. import __version__
 from ..convert.pdf import to_pdf
-from ..documents.context import build_context
+from ..documents.context import build_context, kind_context
 from ..documents.render import render_docx
 from ..figures.aggregate import Appendix, Counts, sector_total
 from ..figures.checkup import check_folder
 from ..figures.tieout import Disagreement
 from ..inputs.folder import Inputs
-from ..kinds.templates import TEMPLATE_FILE
 from .versions import DRAFT, ISSUED, Version, add_version, versions
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # metadata times are Vietnam local times
@@ -84,14 +83,19 @@ def render_version(
     """Render the notice (a draft, or issued with number and date) into a new version."""
     sector = sector_total(inputs.units, inputs.declarations)
     context = build_context(inputs.metadata, appendices, number, issued_on, sector=sector)
+    context.update(kind_context(inputs))
     fingerprint = inputs.fingerprint
     custom = {f"vanban.sha256.{key}": value for key, value in fingerprint.items()}
     custom["vanban.phien_ban_cong_cu"] = __version__
-    template = inputs.files[TEMPLATE_FILE]
-    properties = _properties(inputs.metadata, number, issued_on)
+    custom["vanban.loai"] = inputs.kind.ma
+    custom["vanban.mau_nd30"] = inputs.kind.mau_nd30  # which NĐ30 form `vanban check` applies
+    template = inputs.files[inputs.kind.mau_van_ban]
+    title = inputs.kind.ten_loai.capitalize() or "Công văn"
+    properties = _properties(title, inputs.metadata, number, issued_on)
     document = render_docx(template, context, properties, custom)
-    docx_name = f"thong-bao-{name}-{'du-thao' if number is None else f'so-{number:02d}'}.docx"
+    docx_name = inputs.kind.output_name(name, number)
     manifest = {
+        "loai": inputs.kind.ma,
         "trang_thai": DRAFT if number is None else ISSUED,
         "cong_cu": __version__,
         "ky_hieu": inputs.metadata["van_ban"]["ky_hieu"],
@@ -148,7 +152,7 @@ def _result(
 ) -> BuildResult:
     output = version.path / version.manifest["van_ban"]
     pdf = output.with_suffix(".pdf")
-    template = inputs.files[TEMPLATE_FILE]
+    template = inputs.files[inputs.kind.mau_van_ban]
     totals = sector_total(inputs.units, inputs.declarations).total
     return BuildResult(
         version,
@@ -163,13 +167,13 @@ def _result(
 
 
 def _properties(
-    metadata: dict[str, Any], number: int | None, issued_on: date | None
+    title: str, metadata: dict[str, Any], number: int | None, issued_on: date | None
 ) -> dict[str, Any]:
     """Core properties; created/modified say when the document is from, reproducibly:
     an issued copy its issue date, a draft its data cut-off (Vietnam time, stored in UTC)."""
     issued = metadata["van_ban"]
     return {
-        "title": f"Thông báo {issued['trich_yeu']}",
+        "title": f"{title} {issued.get('trich_yeu') or ''}".strip(),
         "subject": issued["ky_hieu"],
         "author": metadata["co_quan"]["ban_hanh"],
         "comments": "Dự thảo: chưa có số và ngày ban hành." if number is None else "",

@@ -91,7 +91,7 @@ def place_date(context: Context) -> Iterator[str]:
     text = norm(para.text)
     match = re.search(rf"ngày{BLANK}(\d*){BLANK}tháng{BLANK}(\d*){BLANK}năm\s*(\d*)$", text)
     if match is None:
-        yield f"{para.where} {para.quote()}: cần dạng «Hải Phòng, ngày 04 tháng 7 năm 2023»"
+        yield f"{para.where} {para.quote()}: cần dạng «<địa danh>, ngày 04 tháng 7 năm 2023»"
         return
     day, month, year = match.groups()
     if day and (int(day) < 10) != day.startswith("0"):

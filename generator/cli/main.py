@@ -57,6 +57,8 @@ COMMANDS: dict[str, str] = {
     "collect": "generator.cli.tools:collect_command",
     "web": "generator.cli.web:web_command",
     "user": "generator.cli.web:user_group",
+    "kinds": "generator.cli.kinds:kinds_command",
+    "new": "generator.cli.kinds:new_command",
 }
 
 
@@ -213,9 +215,12 @@ def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool)
         click.echo(json.dumps(validation_json(checkup, []), ensure_ascii=False, indent=2))
         return
     units, totals = checkup.inputs.units, checkup.sector.total
-    click.echo(f"Dữ liệu hợp lệ: {len(units)} dòng, {units['don_vi'].nunique()} đơn vị.")
-    click.echo(_headline("Học sinh, học viên chưa đồng bộ", totals, "hs"))
-    click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", totals, "ns"))
+    if units.empty and checkup.inputs.collected is not None:
+        click.echo(f"Dữ liệu hợp lệ: {_collected_line(checkup.inputs.collected)}")
+    else:
+        click.echo(f"Dữ liệu hợp lệ: {len(units)} dòng, {units['don_vi'].nunique()} đơn vị.")
+        click.echo(_headline("Học sinh, học viên chưa đồng bộ", totals, "hs"))
+        click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", totals, "ns"))
     _print_findings(checkup.inputs.notes, checkup.inputs.warnings)
     if checkup.disagreements:
         click.echo(
@@ -259,8 +264,11 @@ def build_command(
     if result.pdf:
         click.echo(f"  PDF: {shown(result.pdf)}")
     click.echo(f"  Mẫu đã dùng: {shown(result.template)}")
-    click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
-    click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", result.totals, "ns"))
+    if result.inputs.units.empty and result.inputs.collected is not None:
+        click.echo(f"  {_collected_line(result.inputs.collected)}")
+    else:
+        click.echo(_headline("Học sinh, học viên chưa đồng bộ", result.totals, "hs"))
+        click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", result.totals, "ns"))
     _print_findings(result.inputs.notes, result.inputs.warnings)
     if result.disagreements:
         click.echo(
@@ -344,6 +352,16 @@ def _slug(path: Path) -> str:
     from ..common.names import slug
 
     return slug("-".join(path.parts[-2:]) if (path / "manifest.json").is_file() else path.name)
+
+
+def _collected_line(collected: dict) -> str:
+    from ..common.vnformat import count
+
+    return (
+        f"kết quả thu về: {count(collected['da_nhan'])} báo cáo đã nhận, "
+        f"{count(len(collected['chua_nop']))} đơn vị chưa nộp, "
+        f"{count(collected['so_truong_hop'])} trường hợp hợp lệ."
+    )
 
 
 def _headline(label: str, totals, who: str) -> str:

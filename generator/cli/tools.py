@@ -128,7 +128,7 @@ def _print_list(title: str, items: list[str]) -> None:
     "--scale",
     default=1.0,
     show_default=True,
-    help="Tỉ lệ so với Hải Phòng 2023 (1 ≈ 565.000 người; 45 ≈ cả nước).",
+    help="Tỉ lệ so với bảng của thư mục khuôn (--from; với data/2023-06-23: 1 ≈ 565.000 người).",
 )
 @click.option("--seed", default=2023, show_default=True, help="Hạt giống ngẫu nhiên.")
 @click.option(
@@ -221,7 +221,7 @@ def collect_command(folder: Path, today, returned: Path | None) -> None:
     FOLDER là thư mục kết quả của «vanban forms» (output/<thư mục số liệu>).
     """
     from ..common.vnformat import count
-    from ..forms.report_docx import consolidate
+    from ..forms.report import consolidate
 
     result = consolidate(folder, today.date() if today else None, returned)
     click.echo(

@@ -1,3 +1,3 @@
 """Figures in, .docx out: the render context, docxtpl rendering in a bounded sandbox, OOXML
-helpers, the template contract check.
+helpers, the template contract check, the code that makes every shipped kind's template.
 """

@@ -12,6 +12,8 @@ from typing import Any
 
 from ..common.vnformat import ratio
 from ..figures.aggregate import Appendix, Counts, Row, Sector
+from ..figures.reminders import to_remind, unit_figures
+from ..inputs.folder import Inputs
 
 
 def build_context(
@@ -103,3 +105,37 @@ def _level_cell(counts: Counts | None, who: str) -> dict[str, int | None]:
     if counts is None:
         return {"tong": None, "chua": None}
     return {"tong": getattr(counts, f"{who}_tong"), "chua": getattr(counts, f"{who}_chua")}
+
+
+def kind_context(inputs: Inputs) -> dict[str, Any]:
+    """What every kind's template may use beyond the appendices.
+
+    ``don_vi`` (every unit's figures; the sector total is ``toan_nganh``),
+    ``can_don_doc`` (units to remind: rate at or above ``don_doc.nguong_ti_le`` of the
+    metadata, or form not returned), ``thu_ve`` (collect's result or None),
+    ``thong_bao`` (the notice cited: so, ngay, ky_hieu; blank when not given).
+    """
+    figures = unit_figures(inputs.units)
+    collected = inputs.collected
+    missing = {(u["don_vi_quan_ly"], u["don_vi"]) for u in (collected or {}).get("chua_nop", [])}
+    known = {(u["don_vi_quan_ly"], u["ten"]) for u in figures}
+    figures += [
+        {"ten": unit, "don_vi_quan_ly": office, "hs": _blank(), "ns": _blank()}
+        for office, unit in sorted(missing - known)
+    ]
+    threshold = inputs.metadata.get("don_doc", {}).get("nguong_ti_le")
+    cited = inputs.metadata.get("thong_bao", {})
+    return {
+        "don_vi": figures,
+        "can_don_doc": to_remind(figures, threshold, missing),
+        "thu_ve": collected,
+        "thong_bao": {
+            "so": cited.get("so"),
+            "ngay": cited.get("ngay"),
+            "ky_hieu": cited.get("ky_hieu") or "",
+        },
+    }
+
+
+def _blank() -> dict[str, Any]:
+    return {"tong": None, "chua": None, "ti_le": None}

@@ -7,8 +7,6 @@ does not call the file corrupt.
 from __future__ import annotations
 
 import copy
-import io
-import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -20,6 +18,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+
+from ..common.files import FIXED_ZIP_TIME, saved_bytes  # noqa: F401  (FIXED_ZIP_TIME: re-exported)
 
 FONT = "Times New Roman"
 _PPR_AFTER_BORDER = (
@@ -210,25 +210,13 @@ def section_break_paragraph(sect_pr) -> OxmlElement:
     return paragraph
 
 
-FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-
-
 def deterministic_bytes(document) -> bytes:
     """The document's .docx bytes with fixed zip entry times and order.
 
     python-docx stamps each entry with the current time; rewriting the zip with
     one fixed time and sorted-by-original order makes equal content give equal bytes.
     """
-    raw = io.BytesIO()
-    document.save(raw)
-    result = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(result, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return result.getvalue()
+    return saved_bytes(document)
 
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"

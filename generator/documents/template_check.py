@@ -22,7 +22,7 @@ from lxml import etree
 
 from ..common.errors import TemplateProblem
 from ..figures.checkup import check_folder
-from .context import build_context
+from .context import build_context, kind_context
 from .render import make_environment
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -244,4 +244,5 @@ def template_report(template: Path, data_dir: Path) -> TemplateReport:
         )
     checkup = check_folder(data_dir)
     context = build_context(checkup.inputs.metadata, checkup.appendices, sector=checkup.sector)
+    context.update(kind_context(checkup.inputs))
     return check_template(template, context)

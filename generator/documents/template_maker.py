@@ -1,4 +1,4 @@
-"""Produce the shipped template ``templates/mau-thong-bao.docx`` (NĐ30 layout, docxtpl tags).
+"""Produce the shipped template ``templates/<kind>/…docx`` (NĐ30 layout, docxtpl tags).
 
 The .docx in ``templates/`` is what clerks open and edit in Word; this module is
 how it was made, and a test checks that the two have not drifted apart.
@@ -48,7 +48,8 @@ def _cited(lead: str, *levels: str) -> str:
 
 BODY = (
     "Thời gian qua, với sự chỉ đạo quyết liệt của Ban Chỉ đạo chuyển đổi số ngành GDĐT, cùng với"
-    " sự hỗ trợ của Công an thành phố và sự vào cuộc của các đơn vị giáo dục trên toàn thành phố,"
+    " sự hỗ trợ của Công an {{ dia_ban.cap_tinh }} và sự vào cuộc của các đơn vị giáo dục trên"
+    " toàn {{ dia_ban.cap_tinh }},"
     " dữ liệu trên Cơ sở dữ liệu ngành (CSDL ngành) đã có những chuyển biến tích cực; việc khai"
     " thác dữ liệu từ CSDL ngành để in phiếu điểm, in học bạ cho học sinh là minh chứng cho chất"
     " lượng dữ liệu trên CSDL ngành. Tuy nhiên, đến thời điểm {{ so_lieu.thoi_diem | luc }} vẫn"
@@ -57,17 +58,18 @@ BODY = (
     " trên CSDL ngành với Cơ sở dữ liệu quốc gia về dân cư (__chi tiết tại các Phụ lục"
     " {{ ds_phu_luc }} kèm theo__). Trên cơ sở các văn bản chỉ đạo của Sở GDĐT về công tác chuyển"
     " đổi số và các hướng dẫn chi tiết đã gửi các đơn vị về việc nhập liệu thông tin lên CSDL"
-    " ngành, Trưởng Ban Chỉ đạo chuyển đổi số ngành GDĐT thành phố {{ co_quan.dia_danh }} yêu cầu"
+    " ngành, Trưởng Ban Chỉ đạo chuyển đổi số ngành GDĐT {{ dia_ban.cap_tinh }}"
+    " {{ co_quan.dia_danh }} yêu cầu"
     " thủ trưởng các đơn vị thực hiện nghiêm các nội dung sau:",
     "**1. Đối với các trường THPT, Trung tâm GDTX {{ co_quan.dia_danh }}, các Trung tâm"
-    " GDNN-GDTX quận, huyện**",
+    " GDNN-GDTX {{ dia_ban.cap_huyen }}**",
     _cited("Từ số liệu tại", "THPT", "GDTX")
     + ": các đơn vị rà soát thông tin từng trường hợp học sinh, học viên, cán bộ,"
     " giáo viên, nhân viên; tìm hiểu lý do chưa đồng bộ thông tin với Cơ sở dữ liệu quốc gia về"
     " dân cư, chỉ rõ nguyên nhân, biện pháp khắc phục và thời gian dự kiến hoàn thành. Báo cáo"
     " theo mẫu về Sở GDĐT **những trường hợp không đồng bộ với CSDLQG** trước"
     " {{ so_lieu.han_bao_cao | luc }}.",
-    "**2. Đối với các Phòng GDĐT quận, huyện**",
+    "**2. Đối với các Phòng GDĐT {{ dia_ban.cap_huyen }}**",
     _cited("Trên cơ sở số liệu tại", "MN", "TH", "THCS") + ": chỉ đạo"
     " các đơn vị trong phạm vi quản lý tiếp tục rà soát thông tin từng trường hợp học sinh, cán"
     " bộ, giáo viên, nhân viên chưa đồng bộ thông tin với Cơ sở dữ liệu quốc gia về dân cư, chỉ rõ"
@@ -75,8 +77,9 @@ BODY = (
     " đồng bộ với CSDLQG** trước {{ so_lieu.han_bao_cao | luc }}.",
     "__Lưu ý:__ Các đơn vị nộp báo cáo qua hệ thống {{ so_lieu.he_thong_nop }}; mẫu báo cáo được"
     " gửi kèm theo Thông báo này.",
-    "Trưởng Ban Chỉ đạo chuyển đổi số ngành GDĐT thành phố {{ co_quan.dia_danh }} yêu cầu thủ"
-    " trưởng các đơn vị giáo dục trên địa bàn thành phố nghiêm túc thực hiện./.",
+    "Trưởng Ban Chỉ đạo chuyển đổi số ngành GDĐT {{ dia_ban.cap_tinh }} {{ co_quan.dia_danh }}"
+    " yêu cầu thủ trưởng các đơn vị giáo dục trên địa bàn {{ dia_ban.cap_tinh }} nghiêm túc thực"
+    " hiện./.",
 )
 NUMBER_LINE = "Số: {{ van_ban.so | so_hieu }}/{{ van_ban.ky_hieu }}"
 DATE_LINE = "{{ co_quan.dia_danh }}, {{ van_ban.ngay | ngay(van_ban.nam) }}"
@@ -473,14 +476,29 @@ def _form_table(document: Document, columns: tuple) -> None:
     x.row_flags(table.rows[2])
 
 
-TEMPLATES = {"mau-thong-bao.docx": make_template, "mau-bao-cao.docx": make_form_template}
-
-
 def main(argv: list[str] | None = None) -> None:
     folder = Path((argv or sys.argv[1:] or ["templates"])[0])
-    for name, make in TEMPLATES.items():
+    for name, make in _templates().items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(x.deterministic_bytes(make()))
         print(f"Đã ghi {folder / name}")
+
+
+def _templates() -> dict:
+    from .kind_templates import make_reminder_template, make_report_template
+
+    return {
+        "thong-bao/mau-thong-bao.docx": make_template,
+        "mau-bao-cao.docx": make_form_template,
+        "cong-van-don-doc/mau-cong-van.docx": make_reminder_template,
+        "bao-cao-tong-hop/mau-bao-cao-tong-hop.docx": make_report_template,
+    }
+
+
+def __getattr__(name: str):
+    if name == "TEMPLATES":  # built on first use: the kinds' templates import this module
+        return _templates()
+    raise AttributeError(name)
 
 
 if __name__ == "__main__":

@@ -18,11 +18,13 @@ import pandas as pd
 from ..common.errors import InvalidData, MissingInput, Problem
 from ..common.files import sha256
 from ..common.vnformat import count
-from ..kinds.appendices import APPENDIX_FILE, Declarations, load_declarations
-from ..kinds.metadata import METADATA_FILE, load_metadata
-from ..kinds.templates import TEMPLATE_FILE, resolve
+from ..kinds.appendices import Declarations, load_declarations
+from ..kinds.declaration import KindSpec
+from ..kinds.metadata import find_metadata, kind_of, load_metadata
+from ..kinds.templates import resolve
 from .charsets import CP1258, UTF8, UTF8_BOM
-from .headers import SheetHeader, find_header
+from .collected import read_collected
+from .headers import COUNT_COLUMNS, SheetHeader, find_header
 from .persons import COUNTING, PERSON_NAMES, check_persons, count_units, find_persons, read_persons
 from .reading import TABLE_NAMES, find_table, read_grids, read_table, table_from
 from .sheets import MAPPING_FILE, is_flat, read_appendix_sheets, read_mapping
@@ -30,12 +32,15 @@ from .validation import Checked, validate_units
 
 T = TypeVar("T")
 SHEET_KEY = "(trang tính)"
+COLLECTED = "thu_ve"  # a kind whose data is the result of `vanban collect`
+COLLECTED_FILE = "tong-hop-bao-cao.json"  # that result (written by collect)
 
 
 @dataclass(frozen=True)
 class Inputs:
     """The checked inputs; ``files`` maps archive name → source file."""
 
+    kind: KindSpec
     metadata: dict[str, Any]
     declarations: Declarations
     units: pd.DataFrame
@@ -43,6 +48,7 @@ class Inputs:
     sheet: str | None = None
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the files were read
+    collected: dict[str, Any] | None = None  # collect's result, when the folder holds one
 
     @cached_property
     def fingerprint(self) -> dict[str, str]:
@@ -55,18 +61,20 @@ class Inputs:
 
 def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = False) -> Inputs:
     """Read and check a data folder; with ``strict`` warnings are errors too."""
+    _folder(data_dir)
+    metadata_path = find_metadata(data_dir)
+    kind = kind_of(metadata_path)
+    if kind.du_lieu == COLLECTED:
+        return _collected_inputs(data_dir, kind, metadata_path)
     table_path = _table_path(data_dir)
-    metadata_path = data_dir / METADATA_FILE
-    if not metadata_path.is_file():
-        raise MissingInput(
-            path=metadata_path,
-            what="tệp thông tin văn bản",
-            fix="sao chép data/2023-06-23/thong-bao.toml vào thư mục rồi sửa.",
-        )
     problems: list[Problem] = []
-    declarations_path = resolve(data_dir, APPENDIX_FILE)
-    metadata = _collect(problems, load_metadata, metadata_path)
-    declarations = _collect(problems, load_declarations, declarations_path)
+    declarations_path = resolve(data_dir, kind.phu_luc, kind) if kind.phu_luc else None
+    metadata = _collect(problems, load_metadata, metadata_path, kind)
+    declarations = (
+        _collect(problems, load_declarations, declarations_path)
+        if declarations_path
+        else Declarations(dict(kind.cap_hoc or {}), ())
+    )
     notes: list[str] = []
     if table_path.name in PERSON_NAMES:
         checked = _collect(problems, _persons, table_path, declarations)
@@ -82,10 +90,15 @@ def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = Fals
         raise InvalidData(problems)
     files = {
         table_path.name: table_path,
-        METADATA_FILE: metadata_path,
-        APPENDIX_FILE: declarations_path,
-        TEMPLATE_FILE: resolve(data_dir, TEMPLATE_FILE),
+        metadata_path.name: metadata_path,
+        kind.mau_van_ban: resolve(data_dir, kind.mau_van_ban, kind),
     }
+    if declarations_path:
+        files[declarations_path.name] = declarations_path
+    collected = None
+    if (data_dir / COLLECTED_FILE).is_file():
+        files[COLLECTED_FILE] = data_dir / COLLECTED_FILE
+        collected = read_collected(data_dir / COLLECTED_FILE)
     mapping = data_dir / MAPPING_FILE
     if mapping.is_file():
         files[MAPPING_FILE] = mapping
@@ -95,7 +108,38 @@ def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = Fals
             f"{table_path.name}: {people} người, gộp thành {count(len(checked.units))} "
             "dòng đơn vị và cấp học."
         ]
-    return Inputs(metadata, declarations, checked.units, files, sheet, checked.warnings, notes)
+    return Inputs(
+        kind,
+        metadata,
+        declarations,
+        checked.units,
+        files,
+        sheet,
+        checked.warnings,
+        notes,
+        collected,
+    )
+
+
+def _collected_inputs(data_dir: Path, kind: KindSpec, metadata_path: Path) -> Inputs:
+    """A kind made from the result of ``vanban collect`` (no unit table)."""
+    result = data_dir / COLLECTED_FILE
+    if not result.is_file():
+        raise MissingInput(
+            path=result,
+            what="kết quả thu về các mẫu báo cáo",
+            fix="chạy «vanban collect <thư mục mẫu báo cáo>» rồi chép tệp "
+            f"{COLLECTED_FILE} vào thư mục số liệu.",
+        )
+    metadata = load_metadata(metadata_path, kind)
+    files = {
+        COLLECTED_FILE: result,
+        metadata_path.name: metadata_path,
+        kind.mau_van_ban: resolve(data_dir, kind.mau_van_ban, kind),
+    }
+    units = pd.DataFrame(columns=["don_vi", "cap_hoc", "don_vi_quan_ly", *COUNT_COLUMNS])
+    collected = read_collected(result)
+    return Inputs(kind, metadata, Declarations({}, ()), units, files, collected=collected)
 
 
 def _unit_table(
@@ -152,13 +196,21 @@ def _persons(path: Path, declarations: Declarations | None) -> Checked:
     return Checked(count_units(people), [])
 
 
-def _table_path(data_dir: Path) -> Path:
+def _folder(data_dir: Path) -> None:
     if not data_dir.is_dir():
         raise MissingInput(
             path=data_dir,
             what="thư mục số liệu",
             fix="ghi đúng đường dẫn, ví dụ: vanban build data/2023-06-23",
         )
+
+
+def _table_path(data_dir: Path) -> Path:
+    tables = [name for name in TABLE_NAMES if (data_dir / name).is_file()]
+    if len(tables) > 1:
+        fix = f"giữ tệp đã điền, xoá hoặc đổi tên tệp kia ({', '.join(tables[1:])})."
+        message = f"có {len(tables)} bảng số liệu ({', '.join(tables)}), không biết dùng bảng nào."
+        raise InvalidData([Problem(tables[0], message, fix)])
     table_path = find_table(data_dir) or find_persons(data_dir)
     if table_path is None:
         raise MissingInput(

@@ -1,8 +1,9 @@
 """A synthetic per-person export, for tests and benchmarks (``vanban synth``). Nothing is real.
 
-The plan is the 2023 unit table with each district's pre-school, primary and
-lower-secondary figures split over schools (about 1,400 units in 15 districts,
-as in Hải Phòng), scaled. Every unit then gets exactly its planned number of
+The plan is the source folder's unit table with each district's pre-school,
+primary and lower-secondary figures split over schools, scaled. The source folder's
+``gia-lap.toml`` gives the ID prefix (the province's code) and the prefix of the
+district offices' names. Every unit then gets exactly its planned number of
 students and staff, of whom exactly the planned number are not synchronised:
 aggregating the export gives the plan back. Names, birth dates and ID numbers
 are drawn from a seeded generator.
@@ -19,10 +20,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..common.errors import InvalidData, MissingInput, Problem
+from ..common.tomlfile import read_toml
+from ..kinds.metadata import find_metadata
 from .folder import load_inputs
 from .headers import COUNT_COLUMNS
 
 PLAN_FILE = "ke-hoach.csv"
+SETTINGS_FILE = "gia-lap.toml"
 SCHOOL_SIZE = {"MN": 180, "TH": 550, "THCS": 450}  # pupils per school, on average
 SCHOOL_NAMES = (
     "Lê Lợi", "Trần Phú", "Nguyễn Du", "Quang Trung", "Hoa Sen", "Sao Mai", "Họa Mi",
@@ -45,12 +50,42 @@ REASONS = ("Sai ngày sinh", "Sai họ tên", "Chưa có số định danh", "Sa
 LEVEL_NAMES = {"MN": "Mầm non", "TH": "Tiểu học", "THCS": "THCS"}
 
 
-def plan(units: pd.DataFrame, scale: float, seed: int) -> pd.DataFrame:
+def read_settings(source: Path) -> tuple[str, str]:
+    """(ID prefix, district office prefix) from the source folder's ``gia-lap.toml``."""
+    path = source / SETTINGS_FILE
+    if not path.is_file():
+        raise MissingInput(
+            path=path,
+            what="tệp thông tin dữ liệu giả lập",
+            fix="sao chép data/2023-06-23/gia-lap.toml vào thư mục khuôn rồi sửa mã tỉnh.",
+        )
+    raw = read_toml(path, "data/2023-06-23/gia-lap.toml")
+    prefix, office = raw.get("ma_tinh"), raw.get("tien_to_phong", "")
+    problems = []
+    if not (isinstance(prefix, str) and len(prefix) == 3 and prefix.isdigit()):
+        fix = 'ghi mã tỉnh 3 chữ số trong ngoặc kép, ví dụ ma_tinh = "001".'
+        problems.append(Problem(path.name, f"mã tỉnh {prefix!r} không hợp lệ.", fix, key="ma_tinh"))
+    if not isinstance(office, str):
+        fix = 'ghi trong ngoặc kép, ví dụ tien_to_phong = "Phòng GDĐT ".'
+        problems.append(Problem(path.name, "phải là chữ.", fix, key="tien_to_phong"))
+    unknown = sorted(set(raw) - {"ma_tinh", "tien_to_phong"})
+    problems += [
+        Problem(path.name, "khoá không dùng đến.", "xoá dòng này.", key=key) for key in unknown
+    ]
+    if problems:
+        raise InvalidData(problems)
+    return prefix, office
+
+
+def plan(
+    units: pd.DataFrame, scale: float, seed: int, office_prefix: str = "Phòng GDĐT "
+) -> pd.DataFrame:
     """The unit table the export will add up to: districts split into schools, scaled."""
     rng = np.random.default_rng(seed)
     rows = []
     for row in units.to_dict("records"):
-        rows += _split(row, rng) if row["don_vi"] == row["don_vi_quan_ly"] else [row]
+        district = row["don_vi"] == row["don_vi_quan_ly"]
+        rows += _split(row, rng, office_prefix) if district else [row]
     table = pd.DataFrame(rows)
     for total, part in (("hs_tong", "hs_chua"), ("ns_tong", "ns_chua")):
         table[total] = _apportion(table[total].to_numpy(), scale)
@@ -76,7 +111,7 @@ def _apportion(values: np.ndarray, scale: float, cap: np.ndarray | None = None) 
     return np.minimum(result, cap) if cap is not None else result
 
 
-def _split(row: dict, rng: np.random.Generator) -> list[dict]:
+def _split(row: dict, rng: np.random.Generator, office_prefix: str) -> list[dict]:
     """A district's figures at one level spread over its schools."""
     count = max(1, round(row["hs_tong"] / SCHOOL_SIZE.get(row["cap_hoc"], 500)))
     weights = rng.uniform(0.6, 1.4, count)
@@ -84,7 +119,7 @@ def _split(row: dict, rng: np.random.Generator) -> list[dict]:
     for total, part in (("hs_tong", "hs_chua"), ("ns_tong", "ns_chua")):
         parts[total] = rng.multinomial(row[total], weights / weights.sum())
         parts[part] = rng.multivariate_hypergeometric(parts[total], row[part])
-    district = row["don_vi_quan_ly"].removeprefix("Phòng GDĐT ")
+    district = row["don_vi_quan_ly"].removeprefix(office_prefix)
     names = _school_names(count, rng)
     return [
         {
@@ -105,7 +140,7 @@ def _school_names(count: int, rng: np.random.Generator) -> list[str]:
     ]
 
 
-def persons(table: pd.DataFrame, seed: int, start: int = 0) -> pd.DataFrame:
+def persons(table: pd.DataFrame, seed: int, id_prefix: str, start: int = 0) -> pd.DataFrame:
     """One row per person, exactly as many (and as many not synchronised) as ``table`` says.
 
     ``start`` numbers the first person, so that chunks of a large export get distinct IDs.
@@ -114,7 +149,7 @@ def persons(table: pd.DataFrame, seed: int, start: int = 0) -> pd.DataFrame:
     blocks = [_block(table, kind, rng) for kind in ("HS", "NS")]
     people = pd.concat(blocks, ignore_index=True)
     size = len(people)
-    people.insert(0, "Mã định danh", _ids(size, start, rng))
+    people.insert(0, "Mã định danh", _ids(size, start, rng, id_prefix))
     people.insert(1, "Họ và tên", _names(size, rng))
     return people
 
@@ -142,9 +177,9 @@ def _block(table: pd.DataFrame, kind: str, rng: np.random.Generator) -> pd.DataF
     )
 
 
-def _ids(size: int, start: int, rng: np.random.Generator) -> np.ndarray:
-    """12-digit numbers starting with Hải Phòng's code 031, all different."""
-    numbers = 31_000_000_000 + (start + rng.permutation(size).astype(np.int64)) * 7 + 1
+def _ids(size: int, start: int, rng: np.random.Generator, prefix: str) -> np.ndarray:
+    """12-digit numbers starting with the province's 3-digit code, all different."""
+    numbers = int(prefix) * 1_000_000_000 + (start + rng.permutation(size).astype(np.int64)) * 7 + 1
     return np.char.zfill(numbers.astype(str), 12)
 
 
@@ -172,16 +207,19 @@ def _birth_dates(levels: np.ndarray, kind: str, rng: np.random.Generator) -> np.
 def write_synthetic(target: Path, source: Path, scale: float, seed: int, fmt: str) -> Path:
     """A data folder with a synthetic export (``ca-nhan.<fmt>``), the plan and the metadata."""
 
-    table = plan(load_inputs(source).units, scale, seed)
+    id_prefix, office_prefix = read_settings(source)
+    inputs = load_inputs(source)
+    table = plan(inputs.units, scale, seed, office_prefix)
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source / "thong-bao.toml", target / "thong-bao.toml")
+    metadata = find_metadata(source)
+    shutil.copyfile(metadata, target / metadata.name)
     table.to_csv(target / PLAN_FILE, index=False, encoding="utf-8-sig")
     path = target / f"ca-nhan.{fmt}"
     writer = None
     start = 0
     with open(path, "wb") as stream:
         for chunk in _chunks(table):
-            people = persons(chunk, seed, start)
+            people = persons(chunk, seed, id_prefix, start)
             start += len(people)
             if fmt == "parquet":
                 arrow = _arrow(people)

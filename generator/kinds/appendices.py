@@ -144,7 +144,7 @@ def roman(number: int) -> str:
 
 def load_declarations(path: Path) -> Declarations:
     """Parse and check ``phu-luc.toml``; all problems are reported together."""
-    raw = read_toml(path, "templates/phu-luc.toml")
+    raw = read_toml(path, "templates/thong-bao/phu-luc.toml")
     lines = key_lines(path.read_bytes().decode("utf-8-sig"))
     return declarations_from(raw, path.name, lines)
 
@@ -255,7 +255,10 @@ def _threshold(row_filter: RowFilter | None) -> Threshold | None:
 # --- validation errors in the clerk's words -------------------------------------------------
 
 _MESSAGES = {
-    "missing": ("thiếu mục này.", "thêm dòng {name} = … (xem tệp mẫu templates/phu-luc.toml)."),
+    "missing": (
+        "thiếu mục này.",
+        "thêm dòng {name} = … (xem tệp mẫu templates/thong-bao/phu-luc.toml).",
+    ),
     "extra_forbidden": (
         "mục lạ: chương trình không biết mục này nên sẽ không làm theo nó.",
         "xoá dòng này, hoặc sửa tên mục cho đúng; các mục được dùng ở đây: {allowed}.",
@@ -274,7 +277,7 @@ _MESSAGES = {
     "string_too_short": ("để trống.", "ghi nội dung vào giữa hai dấu ngoặc kép."),
     "too_short": (
         "không có mục nào.",
-        "thêm ít nhất một mục (xem tệp mẫu templates/phu-luc.toml).",
+        "thêm ít nhất một mục (xem tệp mẫu templates/thong-bao/phu-luc.toml).",
     ),
     "string_pattern_mismatch": (
         "«{input}» không hợp lệ.",

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..forms.collect import REPORT_NAME, Collected, collect
 from ..forms.making import FormsResult, make_forms
 from ..forms.register import FORMS_FOLDER, KEPT_FOLDER, RETURNED_FOLDER, read_round
-from ..forms.report_docx import consolidate
+from ..forms.report import consolidate
 from ..kinds.metadata import METADATA_FILE, load_metadata
 from .uploads import Returned, save_returned
 

@@ -245,8 +245,8 @@ def main() -> None:
         toml(
             1,
             [
-                "thong-bao.toml, mục «ky.nguoi_ky»: thiếu thông tin bắt buộc.",
-                'thêm dòng: nguoi_ky = "Bùi Văn Kiệt"',
+                "thong-bao.toml, dòng 26, mục «ky.nguoi_ky»: thiếu thông tin bắt buộc.",
+                "thêm vào mục [ky] dòng: nguoi_ky =",
             ],
         ),
     )
@@ -258,7 +258,7 @@ def main() -> None:
     case(
         "24-sai-cu-phap-toml",
         {"thong-bao.toml": metadata('he_thong_nop = "qlvb.hpnet.vn"', "he_thong_nop = qlvb")},
-        toml(1, ["thong-bao.toml, dòng 20: sai cú pháp", "chữ phải nằm trong dấu ngoặc kép"]),
+        toml(1, ["thong-bao.toml, dòng 24: sai cú pháp", "chữ phải nằm trong dấu ngoặc kép"]),
     )
     case(
         "25-ngay-gio-sai-kieu",
@@ -266,15 +266,22 @@ def main() -> None:
         toml(
             1,
             [
-                "thong-bao.toml, mục «so_lieu.thoi_diem»: giá trị '23/6/2023' không đúng kiểu.",
-                "thoi_diem = 2023-06-23T11:30:00",
+                "thong-bao.toml, dòng 22, mục «so_lieu.thoi_diem»: giá trị '23/6/2023' không "
+                "đúng kiểu.",
+                "thoi_diem = 2024-03-15T17:00:00",
             ],
         ),
     )
     case(
         "26-ghi-so-vao-toml",
         {"thong-bao.toml": metadata('ky_hieu = "TB-SGDĐT"', 'ky_hieu = "TB-SGDĐT"\nso = 5')},
-        toml(1, ["thong-bao.toml, mục «van_ban.so»: không ghi số, ngày ở đây.", "vanban issue"]),
+        toml(
+            1,
+            [
+                "thong-bao.toml, dòng 17, mục «van_ban.so»: không ghi số, ngày ở đây.",
+                "vanban issue",
+            ],
+        ),
     )
     case(
         "27-thieu-thong-bao-toml",
@@ -294,7 +301,8 @@ def main() -> None:
             remove=["don-vi.csv"],
         ),
     )
-    declarations = (HERE.parent.parent.parent / "templates" / "phu-luc.toml").read_text("utf-8")
+    shipped_kind = HERE.parent.parent.parent / "templates" / "thong-bao"
+    declarations = (shipped_kind / "phu-luc.toml").read_text("utf-8")
     case(
         "29-phu-luc-cap-hoc-la",
         {"phu-luc.toml": declarations.replace('cap_hoc = ["THPT"]', 'cap_hoc = ["PTTH"]')},
