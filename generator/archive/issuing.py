@@ -33,7 +33,6 @@ def issue(
     inputs = load_inputs(draft.inputs, draft.manifest.get("trang_tinh"))
     _check_untouched(draft, inputs.fingerprint)
     _check_date(draft, issued_on, inputs.metadata["so_lieu"]["thoi_diem"].date())
-    appendices = aggregate(inputs.units, inputs.declarations)
     reservation = reserve(
         folder.parent,
         symbol=draft.manifest.get("ky_hieu") or inputs.metadata["van_ban"]["ky_hieu"],
@@ -43,6 +42,7 @@ def issue(
         holder=holder,
     )
     try:
+        appendices = aggregate(inputs.units, inputs.declarations)
         result = render_version(
             inputs,
             appendices,

@@ -164,30 +164,43 @@ def reserve(
     )
     with _transaction(output_root) as connection:
         _fill_if_new(connection, output_root)
-        for taken in _conflicts(connection, entry):
-            if _abandoned(taken):
-                taken = _reconcile(connection, output_root, taken)
-                if taken is None:
-                    continue
-            raise _refusal(output_root, draft, entry, taken)
-        cursor = connection.execute(
-            "INSERT INTO so_dang_ky (ky_hieu, nam, so, ngay_ban_hanh, du_thao, ban_hanh,"
-            " trang_thai, nguoi, may, tien_trinh, thoi_gian)"
-            " VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
-            (
-                entry.symbol,
-                entry.year,
-                entry.number,
-                entry.issued_on.isoformat(),
-                entry.draft,
-                RESERVED,
-                entry.holder,
-                entry.machine,
-                entry.process,
-                entry.time,
-            ),
-        )
-        return Reservation(output_root, entry, cursor.lastrowid)
+        taken = _holder(connection, output_root, entry)
+        if taken is None:
+            row_id = _insert(connection, entry)
+    if taken is not None:  # refused after the transaction, so a reconciled row is kept
+        raise _refusal(output_root, draft, entry, taken)
+    return Reservation(output_root, entry, row_id)
+
+
+def _holder(connection: sqlite3.Connection, output_root: Path, entry: Entry) -> Entry | None:
+    """The row holding the entry's number or draft; abandoned reservations reconciled."""
+    for taken in _conflicts(connection, entry):
+        if _abandoned(taken):
+            taken = _reconcile(connection, output_root, taken)
+        if taken is not None:
+            return taken
+    return None
+
+
+def _insert(connection: sqlite3.Connection, entry: Entry) -> int:
+    cursor = connection.execute(
+        "INSERT INTO so_dang_ky (ky_hieu, nam, so, ngay_ban_hanh, du_thao, ban_hanh,"
+        " trang_thai, nguoi, may, tien_trinh, thoi_gian)"
+        " VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+        (
+            entry.symbol,
+            entry.year,
+            entry.number,
+            entry.issued_on.isoformat(),
+            entry.draft,
+            RESERVED,
+            entry.holder,
+            entry.machine,
+            entry.process,
+            entry.time,
+        ),
+    )
+    return cursor.lastrowid
 
 
 @contextmanager
@@ -212,6 +225,8 @@ class Listing:
 
 def listing(output_root: Path) -> Listing:
     """Every number in the register, by ký hiệu, year and number (rebuilt first if new)."""
+    if not output_root.is_dir():  # nothing built yet: list nothing, create nothing
+        return Listing([], False, [])
     with _transaction(output_root) as connection:
         filled = _fill_if_new(connection, output_root)
         rows = connection.execute("SELECT * FROM so_dang_ky ORDER BY ky_hieu, nam, so").fetchall()
@@ -321,8 +336,8 @@ def _insert_issued(connection: sqlite3.Connection, version: Version) -> str | No
 def _conflicts(connection: sqlite3.Connection, entry: Entry) -> list[Entry]:
     rows = connection.execute(
         "SELECT * FROM so_dang_ky WHERE (ky_hieu = ? AND nam = ? AND so = ?) OR du_thao = ?"
-        " ORDER BY id",
-        (entry.symbol, entry.year, entry.number, entry.draft),
+        " ORDER BY du_thao = ? DESC, id",  # the draft's own row first: the clearer refusal
+        (entry.symbol, entry.year, entry.number, entry.draft, entry.draft),
     ).fetchall()
     return [_entry(row) for row in rows]
 

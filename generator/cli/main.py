@@ -26,7 +26,7 @@ from ..common.vnformat import count, long_date, percent, ratio
 from ..figures.aggregate import Counts
 from ..figures.checkup import check_folder, validation_json
 from ..figures.tieout import TIEOUT_FILE
-from .report import print_diff, print_history
+from .report import literal, print_diff, print_history
 
 UNEXPECTED_EXIT = 5
 
@@ -130,7 +130,7 @@ class _Group(click.Group):
 def _report(ctx: click.Context, message: str, code: int) -> None:
     if ctx.find_root().params.get("debug"):
         traceback.print_exc()
-    click.echo(f"Lỗi: {message}", err=True)
+    click.echo(f"Lỗi: {literal(message)}", err=True)
     ctx.exit(code)
 
 
@@ -194,14 +194,14 @@ def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool)
             "số tính từ các dòng:"
         )
         for disagreement in checkup.disagreements:
-            click.echo(f"  - {disagreement}")
+            click.echo(f"  - {literal(str(disagreement))}")
 
 
 def _print_findings(notes: list[str], warnings: list) -> None:
     for note in notes:
-        click.echo(f"  {note}")
+        click.echo(f"  {literal(str(note))}")
     for warning in warnings:
-        click.echo(f"Cảnh báo: {warning}")
+        click.echo(f"Cảnh báo: {literal(str(warning))}")
 
 
 @cli.command("build")
@@ -311,7 +311,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-from . import tools  # noqa: E402,F401  (registers the tool commands on `cli`)
+from . import register, tools  # noqa: E402,F401  (register the other commands on `cli`)
 
 
 def main() -> None:

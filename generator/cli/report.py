@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -15,8 +16,24 @@ from ..inputs.reading import COUNT_COLUMNS, LABELS
 STATES = {"du_thao": "dự thảo", "ban_hanh": "ban hành"}
 
 
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False, width=140)
+def console() -> Console:
+    """Rich output with markup off: a name like «[bold]» or «[/]» is printed as typed."""
+    return Console(highlight=False, markup=False, soft_wrap=False, width=140)
+
+
+_UNSEEN = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)}
+
+
+def literal(text: str) -> str:
+    """``text`` for a terminal: control characters (ESC, BEL, CR, bidi overrides) shown as
+    ``\\x1b``-style escapes instead of acting on the screen; line breaks are kept."""
+    return "".join(_visible(c) for c in text)
+
+
+def _visible(c: str) -> str:
+    if (unicodedata.category(c) == "Cc" and c != "\n") or c in _UNSEEN:
+        return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+    return c
 
 
 def print_history(records: list[dict[str, Any]]) -> None:
@@ -44,12 +61,12 @@ def print_history(records: list[dict[str, Any]]) -> None:
             count(figures.get("ns_chua")),
             changed,
         )
-    _console().print(table)
+    console().print(table)
 
 
 def print_diff(result: Diff) -> None:
-    console = _console()
-    console.print(f"So sánh {result.before} → {result.after}")
+    screen = console()
+    screen.print(f"So sánh {result.before} → {result.after}")
     if result.changes:
         table = Table(
             "Đơn vị", "Cấp", "Chỉ tiêu", "Trước", "Sau", "Chênh lệch", title="Số liệu thay đổi"
@@ -63,16 +80,16 @@ def print_diff(result: Diff) -> None:
                 count(change.after),
                 f"{change.difference:+d}",
             )
-        console.print(table)
+        screen.print(table)
     else:
-        console.print("Không có số liệu nào của đơn vị thay đổi.")
+        screen.print("Không có số liệu nào của đơn vị thay đổi.")
     for label, rows in (("Thêm", result.added), ("Bớt", result.removed)):
         for unit, level in rows:
-            console.print(f"{label}: {unit} (cấp {level})")
+            screen.print(f"{label}: {unit} (cấp {level})")
     totals = Table(
         "Tổng toàn ngành", "Trước", "Sau", "Chênh lệch", title="Số liệu trong thân văn bản"
     )
     for name in COUNT_COLUMNS:
         old, new = getattr(result.totals_before, name), getattr(result.totals_after, name)
         totals.add_row(LABELS[name], count(old), count(new), f"{new - old:+d}")
-    console.print(totals)
+    screen.print(totals)
