@@ -16,6 +16,18 @@ class VanbanError(Exception):
 
     exit_code = 1
 
+    def __reduce__(self):
+        # Subclasses take keyword arguments; rebuild from the message and attributes so an
+        # error raised in a worker process reaches the command intact.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(kind: type[VanbanError], args: tuple, state: dict) -> VanbanError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -7,7 +7,8 @@ that holds tags is compiled into a Jinja template once; a render is then a
 Jinja render plus a zip. It supports what the shipped form template uses
 (``{{ }}``, ``{% %}``, ``{%p %}``, ``{%tr %}``); templates that need docxtpl's
 other post-processing (``{%tc %}`` column loops, images, sub-documents, rich
-text) should go through :func:`generator.render.render_docx`.
+text) should go through :func:`generator.documents.render.render_docx`. Both use the one
+sandbox of :mod:`.render`, with its limits and messages.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import Template
 
 from .docx_xml import FIXED_ZIP_TIME
-from .render import make_environment
+from .render import compile_template, open_template, rendering
 
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _MARKED = re.compile(r"\n<w:p([ >])")
@@ -33,28 +33,31 @@ class CompiledTemplate:
     """A .docx template compiled once; :meth:`render` gives a document's bytes."""
 
     def __init__(self, template: Path) -> None:
-        helper = DocxTemplate(template)  # only for docxtpl's tag clean-up (patch_xml)
-        helper.init_docx()
-        environment = make_environment()
+        self.template = template
+        helper = open_template(template)  # only for docxtpl's tag clean-up (patch_xml)
         with zipfile.ZipFile(template) as archive:
             self._entries = [
                 (info.filename, archive.read(info.filename)) for info in archive.infolist()
             ]
         self._compiled: dict[str, Template] = {}
         for name, data in self._entries:
-            text = data.decode("utf-8") if _TEMPLATED.search(name) else ""
+            text = data.decode("utf-8", errors="replace") if _TEMPLATED.search(name) else ""
             if "{{" in text or "{%" in text:
                 cleaned = _PARAGRAPH.sub(r"\n<w:p\1", helper.patch_xml(text))
-                self._compiled[name] = environment.from_string(cleaned)
+                self._compiled[name] = compile_template(template, cleaned)
 
     def render(self, context: dict[str, Any]) -> bytes:
-        """The filled document, with fixed zip times (same context, same bytes)."""
+        """The filled document, with fixed zip times (same context, same bytes).
+
+        The same limits and messages as the notice (:func:`.render.rendering`) apply.
+        """
+        with rendering(self.template, context):
+            filled = {name: part.render(context) for name, part in self._compiled.items()}
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
             for name, data in self._entries:
-                if name in self._compiled:
-                    data = _MARKED.sub(r"<w:p\1", self._compiled[name].render(context))
-                    data = data.encode("utf-8")
+                if name in filled:
+                    data = _MARKED.sub(r"<w:p\1", filled[name]).encode("utf-8")
                 entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 target.writestr(entry, data)
