@@ -138,7 +138,7 @@ def persons(tmp_path_factory):
         ("{{ don_vi_khong_co }}", "mẫu dùng biến mà dữ liệu không có: don_vi_khong_co, ở «"),
         ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "mẫu làm việc bị cấm"),
         ("{{ 7 ** (10**9) }}", "mẫu tính luỹ thừa quá lớn, vượt giới hạn của mẫu"),
-        ("{% for x in %}", "thẻ mẫu viết sai (unexpected 'end of statement block') gần: «{%"),
+        ("{% for x in %}", "'end of statement block') gần: «{% for x in %}»."),
     ],
 )
 def test_the_form_template_gets_the_notice_s_sandbox_and_messages(persons, tmp_path, tag, message):
