@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..common.database import connect
 from ..common.errors import OutputProblem, VersionProblem
+from ..common.files import process_alive
 from .versions import Version, versions
 
 RESERVED, ISSUED = "dang_ban_hanh", "da_ban_hanh"
@@ -347,7 +348,7 @@ def _abandoned(entry: Entry) -> bool:
     if entry.state != RESERVED:
         return False
     if entry.machine == socket.gethostname() and entry.process is not None:
-        return not _alive(entry.process)
+        return not process_alive(entry.process)
     try:
         age = datetime.now().astimezone() - datetime.fromisoformat(entry.time)
     except ValueError:
@@ -438,27 +439,3 @@ def _who() -> str:
     except (OSError, KeyError):
         user = "?"
     return f"{user}@{socket.gethostname()}"
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
-        import ctypes
-
-        synchronize, wait_timeout = 0x00100000, 0x102
-        kernel = ctypes.windll.kernel32
-        handle = kernel.OpenProcess(synchronize, False, pid)
-        if not handle:
-            return False
-        try:
-            return kernel.WaitForSingleObject(handle, 0) == wait_timeout
-        finally:
-            kernel.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

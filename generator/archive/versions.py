@@ -14,22 +14,18 @@ import os
 import re
 import shutil
 import stat
-import tempfile
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..common.errors import OutputProblem, VersionProblem
-from ..common.files import sha256
+from ..common.files import new_staging, remove_tree, sha256
 
 INPUTS_FOLDER = "dau-vao"
 MANIFEST = "manifest.json"
 _VERSION = re.compile(r"^v(\d{3,})$")
 DRAFT, ISSUED = "du_thao", "ban_hanh"
-STAGING_PREFIX = ".dang-tao-"
-ABANDONED_AFTER = 24 * 3600  # seconds; a running build's staging folder is never this old
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,7 @@ def add_version(
     folder: Path, documents: dict[str, bytes], inputs: dict[str, Path], manifest: dict[str, Any]
 ) -> Version:
     """Write a complete new version under ``folder`` and return it."""
-    staging = _staging(folder)
+    staging = new_staging(folder)
     try:
         _fill(staging, documents, inputs, manifest)
         return _publish(staging, folder)
@@ -90,20 +86,7 @@ def add_version(
         ) from None
     finally:
         if staging.exists():
-            _remove(staging)
-
-
-def _staging(folder: Path) -> Path:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned(folder)
-        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
-    except OSError as error:
-        raise OutputProblem(
-            path=folder,
-            detail=error.strerror or str(error),
-            fix="chọn thư mục khác bằng --output, hoặc kiểm tra quyền ghi.",
-        ) from None
+            remove_tree(staging)
 
 
 def _fill(
@@ -160,17 +143,3 @@ def _freeze(folder: Path) -> None:
         if path.is_dir():
             mode |= stat.S_IEXEC | stat.S_IXGRP | stat.S_IXOTH
         path.chmod(mode)
-
-
-def _remove_abandoned(folder: Path) -> None:
-    """Staging folders left by a build that was killed more than a day ago."""
-    cutoff = time.time() - ABANDONED_AFTER
-    for staging in folder.glob(f"{STAGING_PREFIX}*"):
-        if staging.is_dir() and staging.stat().st_mtime < cutoff:
-            _remove(staging)
-
-
-def _remove(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        path.chmod(stat.S_IRWXU)
-    shutil.rmtree(folder, ignore_errors=True)

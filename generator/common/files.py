@@ -1,13 +1,30 @@
-"""Write files so that a reader never sees half of one."""
+"""Write files so that a reader never sees half of one.
+
+Single files go through :func:`write_atomic`; a folder of results (a version, the unit
+forms) is assembled in a staging folder from :func:`staging` and renamed into place. A
+staging folder is named after its machine and process, so a later run removes those
+whose process is gone (kill -9, power cut) at once, and any older than a day.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
+import socket
+import stat
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputProblem
+
+STAGING_PREFIX = ".dang-tao-"
+ABANDONED_AFTER = 24 * 3600  # seconds; no run keeps a staging folder this long
+_STAGING = re.compile(rf"^{re.escape(STAGING_PREFIX)}(?P<host>.+)-(?P<pid>\d+)-[^-]+$")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -40,3 +57,89 @@ def write_atomic(path: Path, data: bytes) -> None:
 def sha256(path: Path) -> str:
     """The hex SHA-256 of a file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@contextmanager
+def staging(parent: Path) -> Iterator[Path]:
+    """A new private folder in ``parent`` to assemble results in; removed on the way out
+    unless it was renamed into place. Abandoned staging folders of earlier runs go first."""
+    folder = new_staging(parent)
+    try:
+        yield folder
+    finally:
+        if folder.exists():
+            remove_tree(folder)
+
+
+def new_staging(parent: Path) -> Path:
+    """A new staging folder in ``parent`` (the caller removes it); see :func:`staging`."""
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(parent)
+        prefix = f"{STAGING_PREFIX}{_host()}-{os.getpid()}-"
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    except OSError as error:
+        raise OutputProblem(
+            path=parent,
+            detail=error.strerror or str(error),
+            fix="chọn thư mục khác bằng --output, hoặc kiểm tra quyền ghi.",
+        ) from None
+
+
+def remove_abandoned(parent: Path) -> list[Path]:
+    """Remove staging folders in ``parent`` left by runs that ended without cleaning up."""
+    removed = []
+    for folder in parent.glob(f"{STAGING_PREFIX}*"):
+        try:
+            if folder.is_dir() and _abandoned(folder):
+                remove_tree(folder)
+                removed.append(folder)
+        except OSError:  # another run removed it first, or it is not ours to remove
+            continue
+    return removed
+
+
+def _abandoned(folder: Path) -> bool:
+    match = _STAGING.match(folder.name)
+    if match and match["host"] == _host():
+        return not process_alive(int(match["pid"]))
+    return folder.stat().st_mtime < time.time() - ABANDONED_AFTER
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove ``folder`` even where its files were made read-only."""
+    for path in folder.rglob("*"):
+        try:
+            path.chmod(stat.S_IRWXU)
+        except OSError:
+            continue
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", socket.gethostname()) or "may"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine is running."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
+        import ctypes
+
+        synchronize, wait_timeout = 0x00100000, 0x102
+        kernel = ctypes.windll.kernel32
+        handle = kernel.OpenProcess(synchronize, False, pid)
+        if not handle:
+            return False
+        try:
+            return kernel.WaitForSingleObject(handle, 0) == wait_timeout
+        finally:
+            kernel.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
