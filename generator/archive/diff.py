@@ -15,12 +15,14 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..common.files import stable_zip
 from ..figures.aggregate import Counts, aggregate
 from ..inputs.folder import load_inputs
 from ..inputs.reading import COUNT_COLUMNS, LABELS
 from .versions import MANIFEST, load_version
 
 KEY = ["don_vi", "cap_hoc"]
+FIXED_TIME = datetime(2020, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -121,10 +123,10 @@ def diff_workbook(result: Diff) -> bytes:
         ],
     )
     book.properties.creator = "vanban"
-    book.properties.created = book.properties.modified = datetime(2020, 1, 1)
+    book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue(), FIXED_TIME)  # same inputs, same bytes
 
 
 def _sheet(sheet, header: list[str], rows: list[list]) -> None:

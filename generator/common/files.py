@@ -9,6 +9,7 @@ whose process is gone (kill -9, power cut) at once, and any older than a day.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -16,14 +17,19 @@ import socket
 import stat
 import tempfile
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from .errors import OutputProblem
 
 STAGING_PREFIX = ".dang-tao-"
 ABANDONED_AFTER = 24 * 3600  # seconds; no run keeps a staging folder this long
+FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # every entry of every .docx/.xlsx vanban writes
+_CORE = "docProps/core.xml"
+_STAMPS = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 _STAGING = re.compile(rf"^{re.escape(STAGING_PREFIX)}(?P<host>.+)-(?P<pid>\d+)-[^-]+$")
 
 
@@ -52,6 +58,27 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def stable_zip(data: bytes, stamp: datetime | None = None) -> bytes:
+    """An Office file (.docx, .xlsx) rewritten so that equal content gives equal bytes.
+
+    Every zip entry gets one fixed time and mode, in the original order; with ``stamp`` the
+    document's created and modified dates (``docProps/core.xml``) are set to it, since some
+    writers (openpyxl) stamp the time of saving there.
+    """
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii") if stamp else b""
+    result = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(result, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if stamp is not None and info.filename == _CORE:
+                content = _STAMPS.sub(lambda m: m[1] + when + m[2], content)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, content)
+    return result.getvalue()
 
 
 def sha256(path: Path) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import io
-import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -20,6 +19,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+
+from ..common.files import stable_zip
 
 FONT = "Times New Roman"
 _PPR_AFTER_BORDER = (
@@ -210,9 +211,6 @@ def section_break_paragraph(sect_pr) -> OxmlElement:
     return paragraph
 
 
-FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
-
-
 def deterministic_bytes(document) -> bytes:
     """The document's .docx bytes with fixed zip entry times and order.
 
@@ -221,14 +219,7 @@ def deterministic_bytes(document) -> bytes:
     """
     raw = io.BytesIO()
     document.save(raw)
-    result = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(result, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return result.getvalue()
+    return stable_zip(raw.getvalue())
 
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"

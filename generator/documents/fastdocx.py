@@ -21,7 +21,7 @@ from typing import Any
 
 from jinja2 import Template
 
-from .docx_xml import FIXED_ZIP_TIME
+from ..common.files import FIXED_ZIP_TIME
 from .render import compile_template, open_template, rendering
 
 _PARAGRAPH = re.compile(r"<w:p([ >])")

@@ -23,9 +23,9 @@ from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
 from ..common.errors import MissingInput
-from ..common.files import write_atomic
+from ..common.files import stable_zip, write_atomic
 from ..common.vnformat import short_date
-from .making import FIRST_ROW, REASONS, REGISTER, fill_date
+from .making import FIRST_ROW, FIXED_TIME, REASONS, REGISTER, fill_date
 
 _UNIT_LINE = re.compile(r"Đơn vị:\s*(.*?)\s{2,}Đơn vị quản lý:\s*(.*)$")
 REPORT_NAME = "tong-hop-bao-cao"
@@ -190,8 +190,9 @@ def report_workbook(result: Collected) -> bytes:
         for values in table.itertuples(index=False):
             sheet.append([None if pd.isna(v) else v for v in values])
     buffer = io.BytesIO()
+    book.properties.creator = "vanban"
     book.save(buffer)
-    return buffer.getvalue()
+    return stable_zip(buffer.getvalue(), FIXED_TIME)  # same forms, same bytes
 
 
 def write_reports(result: Collected, folder: Path, report_docx: bytes) -> list[Path]:

@@ -34,7 +34,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..common.errors import MissingInput
-from ..common.files import write_atomic
+from ..common.files import stable_zip, write_atomic
 from ..common.vnformat import long_date, moment
 from ..documents.fastdocx import CompiledTemplate
 from ..inputs.persons import check_persons, find_persons, read_persons
@@ -229,7 +229,7 @@ def write_form(
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     book.save(buffer)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(stable_zip(buffer.getvalue(), FIXED_TIME))
     if header.get("mau_docx"):
         context = form_context(office, unit, people, header)
         path.with_suffix(".docx").write_bytes(_compiled(header["mau_docx"]).render(context))
