@@ -10,6 +10,7 @@ are drawn from a seeded generator.
 
 from __future__ import annotations
 
+import os
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -19,10 +20,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..common.errors import InvalidData, OutputProblem, Problem
+from ..common.files import staging
 from .folder import load_inputs
 from .headers import COUNT_COLUMNS
 
 PLAN_FILE = "ke-hoach.csv"
+MAX_SCALE = 50  # 45 is about the whole country (24 million people)
 SCHOOL_SIZE = {"MN": 180, "TH": 550, "THCS": 450}  # pupils per school, on average
 SCHOOL_NAMES = (
     "Lê Lợi", "Trần Phú", "Nguyễn Du", "Quang Trung", "Hoa Sen", "Sao Mai", "Họa Mi",
@@ -170,13 +174,42 @@ def _birth_dates(levels: np.ndarray, kind: str, rng: np.random.Generator) -> np.
 
 
 def write_synthetic(target: Path, source: Path, scale: float, seed: int, fmt: str) -> Path:
-    """A data folder with a synthetic export (``ca-nhan.<fmt>``), the plan and the metadata."""
+    """A data folder with a synthetic export (``ca-nhan.<fmt>``), the plan and the metadata.
 
+    The files are written in a staging folder beside ``target`` and moved in when all are
+    complete: a full disk, a read-only folder or Ctrl+C leaves no half-written file.
+    """
+    if not 0 < scale <= MAX_SCALE:
+        message = f"tỉ lệ {scale} nằm ngoài khoảng cho phép (lớn hơn 0, tối đa {MAX_SCALE})."
+        fix = "chọn --scale, ví dụ 0.01 (bộ nhỏ), 1 (Hải Phòng) hoặc 45 (cả nước)."
+        raise InvalidData([Problem(file="tuỳ chọn --scale", message=message, fix=fix)])
     table = plan(load_inputs(source).units, scale, seed)
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source / "thong-bao.toml", target / "thong-bao.toml")
-    table.to_csv(target / PLAN_FILE, index=False, encoding="utf-8-sig")
-    path = target / f"ca-nhan.{fmt}"
+    name = f"ca-nhan.{fmt}"
+    try:
+        with staging(target.parent) as work:
+            shutil.copyfile(source / "thong-bao.toml", work / "thong-bao.toml")
+            table.to_csv(work / PLAN_FILE, index=False, encoding="utf-8-sig")
+            _write_people(work / name, table, seed, fmt)
+            _move_into(work, target)
+    except OSError as error:
+        raise OutputProblem(
+            path=target,
+            detail=error.strerror or str(error),
+            fix="kiểm tra quyền ghi và chỗ trống trên đĩa, hoặc chọn thư mục khác.",
+        ) from None
+    return target / name
+
+
+def _move_into(work: Path, target: Path) -> None:
+    """All files into ``target`` at once when it is new, else each file replaced whole."""
+    if not target.exists():
+        os.rename(work, target)
+        return
+    for path in sorted(work.iterdir()):
+        os.replace(path, target / path.name)
+
+
+def _write_people(path: Path, table: pd.DataFrame, seed: int, fmt: str) -> None:
     writer = None
     start = 0
     with open(path, "wb") as stream:
@@ -192,7 +225,6 @@ def write_synthetic(target: Path, source: Path, scale: float, seed: int, fmt: st
                 stream.write(("\ufeff" if stream.tell() == 0 else "").encode() + text.encode())
         if writer:
             writer.close()
-    return path
 
 
 def _chunks(table: pd.DataFrame, people: int = 2_000_000) -> list[pd.DataFrame]:
