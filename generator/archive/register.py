@@ -30,7 +30,7 @@ from pathlib import Path
 from ..common.database import connect
 from ..common.errors import OutputProblem, VersionProblem
 from ..common.files import process_alive
-from .versions import Version, versions
+from .versions import MANIFEST, Version, versions
 
 RESERVED, ISSUED = "dang_ban_hanh", "da_ban_hanh"
 STALE_AFTER = 24 * 3600  # seconds: a reservation from another machine is abandoned after this
@@ -307,7 +307,11 @@ def _fill_if_new(connection: sqlite3.Connection, output_root: Path) -> list[str]
 
 def _insert_issued(connection: sqlite3.Connection, version: Version) -> str | None:
     manifest = version.manifest
-    issued_on = date.fromisoformat(manifest["ngay_ban_hanh"])
+    try:
+        issued_on = date.fromisoformat(manifest["ngay_ban_hanh"])
+        number, symbol = int(manifest["so"]), str(manifest["ky_hieu"])
+    except (KeyError, TypeError, ValueError):
+        return f"{version.path}: {MANIFEST} thiếu số, ký hiệu hoặc ngày ban hành, không ghi vào sổ."
     draft = f"{version.path.parent.name}/{manifest.get('tu_phien_ban') or version.name}"
     try:
         connection.execute(
@@ -315,9 +319,9 @@ def _insert_issued(connection: sqlite3.Connection, version: Version) -> str | No
             " trang_thai, nguoi, may, tien_trinh, thoi_gian)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', NULL, ?)",
             (
-                manifest["ky_hieu"],
+                symbol,
                 issued_on.year,
-                manifest["so"],
+                number,
                 issued_on.isoformat(),
                 draft,
                 version_key(version.path),
@@ -328,7 +332,7 @@ def _insert_issued(connection: sqlite3.Connection, version: Version) -> str | No
         )
     except sqlite3.IntegrityError:
         return (
-            f"{version.path}: số {manifest['so']:02d}/{manifest['ky_hieu']} năm "
+            f"{version.path}: số {number:02d}/{symbol} năm "
             f"{issued_on.year} (hoặc dự thảo {draft}) đã có trong sổ, không ghi thêm."
         )
     return None

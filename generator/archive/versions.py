@@ -67,7 +67,26 @@ def load_version(path: Path) -> Version:
             detail="không phải một phiên bản do vanban tạo.",
             fix="chỉ đường dẫn tới thư mục dạng output/<thư mục số liệu>/v001.",
         )
-    return Version(path, json.loads(manifest_path.read_text(encoding="utf-8")))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        manifest = error
+    if not isinstance(manifest, dict):
+        raise VersionProblem(
+            path=path,
+            detail=f"tệp {MANIFEST} bị hỏng hoặc không đọc được ({_reason(manifest)}).",
+            fix=f"chép lại {MANIFEST} từ bản sao lưu, hoặc chuyển thư mục phiên bản này ra khỏi "
+            "thư mục kết quả.",
+        )
+    return Version(path, manifest)
+
+
+def _reason(problem: object) -> str:
+    if isinstance(problem, OSError):
+        return problem.strerror or type(problem).__name__
+    if isinstance(problem, Exception):
+        return type(problem).__name__
+    return "không phải bảng thông tin JSON"
 
 
 def add_version(
