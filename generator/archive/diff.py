@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from ..common.files import stable_zip
@@ -134,8 +135,18 @@ def _sheet(sheet, header: list[str], rows: list[list]) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_visible(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text: a name "=HYPERLINK(…)" is no formula
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max(len(str(cell.value or "")) for cell in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+
+
+def _visible(value: object) -> object:
+    """Control characters (which Excel cannot hold) shown as ``\\x07``, never dropped."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m[0]):02x}", value)
+    return value

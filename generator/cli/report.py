@@ -66,15 +66,15 @@ def print_history(records: list[dict[str, Any]]) -> None:
 
 def print_diff(result: Diff) -> None:
     screen = console()
-    screen.print(f"So sánh {result.before} → {result.after}")
+    screen.print(literal(f"So sánh {result.before} → {result.after}"))
     if result.changes:
         table = Table(
             "Đơn vị", "Cấp", "Chỉ tiêu", "Trước", "Sau", "Chênh lệch", title="Số liệu thay đổi"
         )
         for change in result.changes:
             table.add_row(
-                change.unit,
-                change.level,
+                literal(change.unit),
+                literal(change.level),
                 LABELS[change.column],
                 count(change.before),
                 count(change.after),
@@ -85,7 +85,7 @@ def print_diff(result: Diff) -> None:
         screen.print("Không có số liệu nào của đơn vị thay đổi.")
     for label, rows in (("Thêm", result.added), ("Bớt", result.removed)):
         for unit, level in rows:
-            screen.print(f"{label}: {unit} (cấp {level})")
+            screen.print(literal(f"{label}: {unit} (cấp {level})"))
     totals = Table(
         "Tổng toàn ngành", "Trước", "Sau", "Chênh lệch", title="Số liệu trong thân văn bản"
     )
