@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common.errors import OutputProblem, VersionProblem
-from ..common.files import new_staging, remove_tree, sha256
+from ..common.files import new_staging, os_reason, remove_tree, sha256
 
 INPUTS_FOLDER = "dau-vao"
 MANIFEST = "manifest.json"
@@ -100,7 +100,7 @@ def add_version(
     except OSError as error:
         raise OutputProblem(
             path=folder,
-            detail=error.strerror or str(error),
+            detail=os_reason(error),
             fix="kiểm tra quyền ghi và chỗ trống trên đĩa rồi chạy lại.",
         ) from None
     finally:

@@ -8,6 +8,7 @@ whose process is gone (kill -9, power cut) at once, and any older than a day.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -33,6 +34,28 @@ _STAMPS = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)
 _STAGING = re.compile(rf"^{re.escape(STAGING_PREFIX)}(?P<host>.+)-(?P<pid>\d+)-[^-]+$")
 
 
+_REASONS = {
+    errno.ENOSPC: "đĩa đã đầy",
+    errno.EDQUOT: "đã dùng hết dung lượng được cấp trên đĩa",
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không có quyền ghi",
+    errno.EROFS: "ổ đĩa hoặc thư mục chỉ cho đọc",
+    errno.ENOENT: "không có thư mục này",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EISDIR: "đường dẫn là một thư mục, không phải tệp",
+    errno.EEXIST: "đã có tệp hoặc thư mục trùng tên",
+    errno.EBUSY: "tệp đang được chương trình khác dùng",
+    errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in Vietnamese (with the system's words after it)."""
+    reason = _REASONS.get(error.errno)
+    system = error.strerror or type(error).__name__
+    return f"{reason} ({system})." if reason else f"{system}."
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file renamed into place."""
     try:
@@ -41,7 +64,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as error:
         raise OutputProblem(
             path=path,
-            detail=error.strerror or str(error),
+            detail=os_reason(error),
             fix="chọn thư mục khác bằng --output, hoặc kiểm tra quyền ghi.",
         ) from None
     try:
@@ -54,7 +77,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         fix = "đóng tệp nếu đang mở trong Word rồi chạy lại, hoặc chọn thư mục khác bằng --output."
-        raise OutputProblem(path=path, detail=error.strerror or str(error), fix=fix) from None
+        raise OutputProblem(path=path, detail=os_reason(error), fix=fix) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -108,8 +131,8 @@ def new_staging(parent: Path) -> Path:
     except OSError as error:
         raise OutputProblem(
             path=parent,
-            detail=error.strerror or str(error),
-            fix="chọn thư mục khác bằng --output, hoặc kiểm tra quyền ghi.",
+            detail=os_reason(error),
+            fix="kiểm tra quyền ghi và chỗ trống trên đĩa, hoặc chọn thư mục khác bằng --output.",
         ) from None
 
 

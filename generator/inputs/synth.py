@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..common.errors import InvalidData, OutputProblem, Problem
-from ..common.files import staging
+from ..common.files import os_reason, staging
 from .folder import load_inputs
 from .headers import COUNT_COLUMNS
 
@@ -194,7 +194,7 @@ def write_synthetic(target: Path, source: Path, scale: float, seed: int, fmt: st
     except OSError as error:
         raise OutputProblem(
             path=target,
-            detail=error.strerror or str(error),
+            detail=os_reason(error),
             fix="kiểm tra quyền ghi và chỗ trống trên đĩa, hoặc chọn thư mục khác.",
         ) from None
     return target / name
