@@ -41,14 +41,19 @@ def _unmount(folder: Path) -> None:
     subprocess.run(["umount", "-l", str(folder)], capture_output=True)
 
 
-def _fault_on_write(monkeypatch, code: int) -> None:
-    """Without a mount: every staging folder and atomic write fails with ``code``."""
+def _fault_on_write(monkeypatch, folder: Path, code: int) -> None:
+    """Without a mount: staging folders and atomic writes in ``folder`` fail with ``code``."""
 
-    def refuse(*args, **kwargs):
-        raise OSError(code, os.strerror(code))
+    def failing(real):
+        def call(*args, dir=None, **kwargs):  # noqa: A002 (tempfile's own argument name)
+            if dir is not None and Path(dir).resolve().is_relative_to(folder.resolve()):
+                raise OSError(code, os.strerror(code))
+            return real(*args, dir=dir, **kwargs)
 
-    monkeypatch.setattr(files.tempfile, "mkdtemp", refuse)
-    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+        return call
+
+    monkeypatch.setattr(files.tempfile, "mkdtemp", failing(files.tempfile.mkdtemp))
+    monkeypatch.setattr(files.tempfile, "mkstemp", failing(files.tempfile.mkstemp))
 
 
 @pytest.fixture
@@ -60,7 +65,7 @@ def read_only(tmp_path, monkeypatch):
         finally:
             _unmount(folder)
     else:
-        _fault_on_write(monkeypatch, errno.EROFS)
+        _fault_on_write(monkeypatch, folder, errno.EROFS)
         yield folder
 
 
@@ -90,7 +95,7 @@ def full_disk(tmp_path, monkeypatch):
         finally:
             _unmount(folder)
     else:
-        _fault_on_write(monkeypatch, errno.ENOSPC)
+        _fault_on_write(monkeypatch, folder, errno.ENOSPC)
         yield folder
 
 
