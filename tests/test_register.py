@@ -124,6 +124,37 @@ def test_a_failed_write_gives_the_number_back(tmp_path, monkeypatch):
     assert register.holder_of(tmp_path, "TB-SGDĐT", 2023, 9).draft == "2023-06-23/v002"
 
 
+def test_an_interrupted_issue_gives_the_number_back(tmp_path, monkeypatch):
+    first, second = _drafts(tmp_path, 2)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl+C while the version is written
+
+    monkeypatch.setattr("generator.archive.issuing.render_version", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        issue(first, 6, date(2023, 6, 26))
+    monkeypatch.undo()
+    assert register.entries(tmp_path) == []
+    assert issue(second, 6, date(2023, 6, 26)).version.manifest["so"] == 6
+
+
+def test_another_machine_s_reservation_is_released_only_after_a_day(tmp_path):
+    first, second = _drafts(tmp_path, 2)
+    held = register.reserve(
+        tmp_path, symbol="TB-SGDĐT", number=2, issued_on=date(2023, 6, 26), draft=first
+    )
+    with register._transaction(tmp_path) as connection:
+        connection.execute("UPDATE so_dang_ky SET may = 'may-khac' WHERE id = ?", (held.row_id,))
+    with pytest.raises(VersionProblem, match="đang được ban hành"):
+        issue(second, 2, date(2023, 6, 26))
+    with register._transaction(tmp_path) as connection:
+        connection.execute(
+            "UPDATE so_dang_ky SET thoi_gian = '2023-06-20T08:00:00+07:00' WHERE id = ?",
+            (held.row_id,),
+        )
+    assert issue(second, 2, date(2023, 6, 26)).version.manifest["so"] == 2
+
+
 def test_a_killed_issue_does_not_keep_its_number(tmp_path):
     first, second = _drafts(tmp_path, 2)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])

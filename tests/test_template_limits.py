@@ -63,6 +63,7 @@ def _render(source: str, context: dict | None = None) -> str:
             "mẫu gọi lồng nhau hoặc tạo dữ liệu quá nhiều",
         ),
         ("{{ 1 / 0 }}", "mẫu tính hoặc gọi sai (ZeroDivisionError"),
+        ("{{ 'a' + 1 }}", "mẫu tính hoặc gọi sai (TypeError"),
         ("{{ ''.__class__.__mro__ }}", "mẫu làm việc bị cấm"),
         ("{{ lipsum(10**6) }}", "mẫu dùng biến không có"),
     ],
@@ -81,6 +82,13 @@ def test_loops_inside_loops_count_every_iteration(monkeypatch):
     nested = "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}"
     with pytest.raises(TemplateProblem, match="mẫu lặp hoặc tính quá 200.000 bước"):
         _render(nested)
+
+
+def test_the_output_of_a_render_is_bounded(monkeypatch):
+    monkeypatch.setattr(render, "MAX_OUTPUT", 50_000)
+    many = "{% for i in range(99999) %}{{ 'xy' * 500 }}{% endfor %}"
+    with pytest.raises(TemplateProblem, match="mẫu tạo ra văn bản dài hơn 50.000 ký tự"):
+        _render(many)
 
 
 def test_a_render_past_its_time_is_stopped(monkeypatch):
