@@ -195,3 +195,22 @@ def test_an_error_message_never_carries_terminal_controls(data_copy, tmp_path):
     message = _refused(result, 1)
     assert "\x1b" not in message and "\x07" not in message
     assert "\\x1b[31mTHPT\\x07" in message
+
+
+def test_a_path_too_long_is_exit_4_naming_it(tmp_path):
+    output = tmp_path / ("a" * 300)
+    message = _refused(run("build", str(SHIPPED), "-o", str(output)))
+    assert "tên tệp hoặc đường dẫn quá dài" in message
+
+
+def test_check_template_on_a_file_that_is_not_a_docx_is_exit_3(tmp_path):
+    template = tmp_path / "mau.docx"
+    template.write_text("không phải .docx", encoding="utf-8")
+    message = _refused(run("check-template", str(template), "--data", str(SHIPPED)), 3)
+    assert "không mở được tệp .docx" in message
+
+
+def test_a_document_number_out_of_range_is_a_usage_error(tmp_path):
+    draft = build(SHIPPED, tmp_path).version.path
+    result = run("issue", str(draft), "--so", "99999999999999999999", "--ngay", "2023-06-26")
+    assert result.exit_code == 2 and "--so" in result.stderr

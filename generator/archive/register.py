@@ -33,6 +33,7 @@ from ..common.files import process_alive
 from .versions import MANIFEST, Version, versions
 
 RESERVED, ISSUED = "dang_ban_hanh", "da_ban_hanh"
+MAX_NUMBER = 999_999  # a document number; SQLite and every register hold it
 STALE_AFTER = 24 * 3600  # seconds: a reservation from another machine is abandoned after this
 
 _SCHEMA = """
@@ -144,11 +145,11 @@ def reserve(
 
     Raises :class:`VersionProblem` naming the holder when the number, or the draft, is taken.
     """
-    if number < 1:
+    if not 1 <= number <= MAX_NUMBER:
         raise VersionProblem(
             path=draft,
             detail=f"số văn bản {number} không hợp lệ.",
-            fix="ghi số do hệ thống quản lý văn bản cấp, từ 1 trở lên.",
+            fix=f"ghi số do hệ thống quản lý văn bản cấp, từ 1 đến {MAX_NUMBER}.",
         )
     entry = Entry(
         symbol=symbol,

@@ -20,8 +20,9 @@ from ..archive.build import build
 from ..archive.diff import diff, diff_workbook
 from ..archive.history import history
 from ..archive.issuing import issue
-from ..common.errors import InvalidData, VanbanError
-from ..common.files import write_atomic
+from ..archive.register import MAX_NUMBER
+from ..common.errors import InvalidData, OutputProblem, VanbanError
+from ..common.files import os_reason, write_atomic
 from ..common.vnformat import count, long_date, percent, ratio
 from ..figures.aggregate import Counts
 from ..figures.checkup import check_folder, validation_json
@@ -119,6 +120,13 @@ class _Group(click.Group):
             BrokenPipeError,
         ):
             raise
+        except OSError as error:  # a file system fault no library code foresaw: still exit 4
+            where = f" {error.filename}" if error.filename else ""
+            message = (
+                f"Không đọc hoặc ghi được{where}: {os_reason(error)} Cách sửa: kiểm tra đường "
+                "dẫn (tên không quá dài), quyền ghi và chỗ trống trên đĩa rồi chạy lại."
+            )
+            _report(ctx, message, OutputProblem.exit_code)
         except Exception:  # the last resort: a clerk must never see a traceback
             message = (
                 "Lỗi ngoài dự kiến của chương trình. Chạy lại lệnh với --debug "
@@ -239,7 +247,7 @@ def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict
 @click.option(
     "--so",
     "number",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_NUMBER),
     required=True,
     help="Số văn bản do hệ thống quản lý văn bản cấp, ví dụ 123.",
 )
