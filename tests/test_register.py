@@ -217,6 +217,15 @@ def test_register_lists_numbers_and_is_rebuilt_from_the_archive_when_missing(tmp
     assert f"đã dùng cho {tmp_path / '2023-06-23' / 'v004'}" in reused.stderr
 
 
+def test_a_draft_named_from_inside_its_folder_uses_the_same_register(tmp_path, monkeypatch):
+    first, second = _drafts(tmp_path, 2)
+    issue(first, 11, date(2023, 6, 26))
+    monkeypatch.chdir(second.parent)
+    refused = run("issue", second.name, "--so", "11", "--ngay", "2023-06-26")
+    assert refused.exit_code == 1 and "số 11/TB-SGDĐT năm 2023 đã dùng cho" in refused.stderr
+    assert not (second.parent / "vanban.sqlite3").exists()
+
+
 def test_register_of_an_empty_output_creates_nothing(tmp_path):
     result = run("register", "-o", str(tmp_path / "khong-co"))
     assert result.exit_code == 0 and "Chưa cấp số văn bản nào" in result.stdout

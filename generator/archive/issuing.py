@@ -33,12 +33,13 @@ def issue(
     inputs = load_inputs(draft.inputs, draft.manifest.get("trang_tinh"))
     _check_untouched(draft, inputs.fingerprint)
     _check_date(draft, issued_on, inputs.metadata["so_lieu"]["thoi_diem"].date())
+    where = draft.path.resolve()  # one register per output root, however the path was typed
     reservation = reserve(
-        folder.parent,
+        where.parent.parent,
         symbol=draft.manifest.get("ky_hieu") or inputs.metadata["van_ban"]["ky_hieu"],
         number=number,
         issued_on=issued_on,
-        draft=draft.path,
+        draft=where,
         holder=holder,
     )
     try:
