@@ -242,6 +242,8 @@ def entries(output_root: Path) -> list[Entry]:
 
 def holder_of(output_root: Path, symbol: str, year: int, number: int) -> Entry | None:
     """Who holds ``number``/``symbol`` in ``year``, or None when it is free."""
+    if not output_root.is_dir():
+        return None
     with _transaction(output_root) as connection:
         _fill_if_new(connection, output_root)
         row = connection.execute(
