@@ -38,7 +38,7 @@ from .docx_xml import deterministic_bytes, set_custom_properties
 MAX_RANGE = 100_000  # items one range() may give
 MAX_STEPS = 5_000_000  # loop iterations, calls and operations in one render
 MAX_TEXT = 2_000_000  # characters (or items) one operation may build
-MAX_OUTPUT = 150_000_000  # characters one template part may produce
+MAX_OUTPUT = 50_000_000  # characters one template part may produce (~15,000 table rows)
 MAX_POWER_BITS = 4_096  # size of a number a power or product may build
 RENDER_SECONDS = 30.0  # time one render may take
 
