@@ -244,18 +244,21 @@ class _Sandbox(SandboxedEnvironment):
             _step()
         return "".join(parts)
 
-    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = super()._parse(source, name, filename)
-        for loop in tree.find_all(nodes.For):
-            loop.iter = nodes.Call(
-                nodes.EnvironmentAttribute("vanban_loop"), [loop.iter], [], None, None
-            )
-        for concat in list(tree.find_all(nodes.Concat)):
-            call = nodes.Call(
-                nodes.EnvironmentAttribute("vanban_concat"), concat.nodes, [], None, None
-            )
-            _replace(tree, concat, call)
-        return tree
+    def _generate(self, source: nodes.Template, *args: Any, **kwargs: Any) -> str:
+        """Compile with every loop counted and every ``~`` bounded (the parsed tree that
+        ``vanban check-template`` reads stays as written)."""
+        return super()._generate(_guarded_tree(source), *args, **kwargs)
+
+
+def _guarded_tree(tree: nodes.Template) -> nodes.Template:
+    for loop in tree.find_all(nodes.For):
+        loop.iter = nodes.Call(
+            nodes.EnvironmentAttribute("vanban_loop"), [loop.iter], [], None, None
+        )
+    for concat in list(tree.find_all(nodes.Concat)):
+        call = nodes.Call(nodes.EnvironmentAttribute("vanban_concat"), concat.nodes, [], None, None)
+        _replace(tree, concat, call)
+    return tree
 
 
 def _replace(tree: nodes.Node, old: nodes.Node, new: nodes.Node) -> None:
