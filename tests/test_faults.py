@@ -214,3 +214,9 @@ def test_a_document_number_out_of_range_is_a_usage_error(tmp_path):
     draft = build(SHIPPED, tmp_path).version.path
     result = run("issue", str(draft), "--so", "99999999999999999999", "--ngay", "2023-06-26")
     assert result.exit_code == 2 and "--so" in result.stderr
+
+
+def test_a_mistyped_command_with_terminal_controls_is_shown_literally():
+    result = run("\x1b[31mbuild")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "«\\x1b[31mbuild»" in result.stderr

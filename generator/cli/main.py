@@ -96,7 +96,7 @@ class _Group(click.Group):
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
         except click.UsageError as error:
-            click.echo(_usage_message(error), err=True)
+            click.echo(literal(_usage_message(error)), err=True)
             sys.exit(2)
         except click.ClickException as error:
             error.show()
