@@ -79,7 +79,13 @@ def test_two_issues_racing_for_one_number_give_it_to_exactly_one(tmp_path):
                 d for (d, _), (c, _) in zip(pairs[index:], results[index:], strict=True) if c == 0
             )
             assert f"số {r + 1:02d}/TB-SGDĐT năm 2023 đã dùng cho" in loser
-            assert winner.name in loser and "Traceback" not in loser
+            holder = register.holder_of(tmp_path, "TB-SGDĐT", 2023, r + 1)
+            assert holder.draft == f"2023-06-23/{winner.name}"
+            named = (  # the winner still writing, or the version it wrote
+                f"dự thảo {winner} đang được ban hành" in loser
+                or f"đã dùng cho {tmp_path / holder.issued}." in loser
+            )
+            assert named and "Traceback" not in loser, loser
     issued = [v for v in versions(tmp_path / "2023-06-23") if v.issued]
     assert sorted(v.manifest["so"] for v in issued) == list(range(1, ROUNDS + 1))
     listed = register.entries(tmp_path)
