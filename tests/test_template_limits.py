@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli.main import cli
 from generator.common.errors import TemplateProblem
-from generator.documents import render
+from generator.documents import sandbox
 from generator.documents.fastdocx import CompiledTemplate
 from generator.documents.render import make_environment, rendering
 from generator.inputs.synth import write_synthetic
@@ -78,21 +78,21 @@ def test_a_template_asking_too_much_is_refused_quickly(tag, message):
 
 
 def test_loops_inside_loops_count_every_iteration(monkeypatch):
-    monkeypatch.setattr(render, "MAX_STEPS", 200_000)
+    monkeypatch.setattr(sandbox, "MAX_STEPS", 200_000)
     nested = "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}"
     with pytest.raises(TemplateProblem, match="mẫu lặp hoặc tính quá 200.000 bước"):
         _render(nested)
 
 
 def test_the_output_of_a_render_is_bounded(monkeypatch):
-    monkeypatch.setattr(render, "MAX_OUTPUT", 50_000)
+    monkeypatch.setattr(sandbox, "MAX_OUTPUT", 50_000)
     many = "{% for i in range(99999) %}{{ 'xy' * 500 }}{% endfor %}"
     with pytest.raises(TemplateProblem, match="mẫu tạo ra văn bản dài hơn 50.000 ký tự"):
         _render(many)
 
 
 def test_a_render_past_its_time_is_stopped(monkeypatch):
-    monkeypatch.setattr(render, "RENDER_SECONDS", 0.5)
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 0.5)
     slow = "{% for i in range(99999) %}{% for j in range(40) %}{{ i }}{% endfor %}{% endfor %}"
     started = time.monotonic()
     with pytest.raises(TemplateProblem, match="điền mẫu quá 0 giây"):
@@ -125,7 +125,7 @@ def test_a_notice_template_with_a_missing_variable_names_it_like_check_template(
 
 
 def test_a_notice_template_looping_without_end_is_exit_3(data_copy, tmp_path, monkeypatch):
-    monkeypatch.setattr(render, "MAX_STEPS", 300_000)
+    monkeypatch.setattr(sandbox, "MAX_STEPS", 300_000)
     loops = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
     _with_tag(NOTICE, data_copy / "mau-thong-bao.docx", loops)
     built = run("build", str(data_copy), "-o", str(tmp_path / "out"))
