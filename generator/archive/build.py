@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from ..figures.tieout import Disagreement
 from ..inputs.folder import Inputs
 from ..kinds.templates import TEMPLATE_FILE
 from .versions import DRAFT, ISSUED, Version, add_version, versions
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # metadata times are Vietnam local times
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def render_version(
     custom = {f"vanban.sha256.{key}": value for key, value in fingerprint.items()}
     custom["vanban.phien_ban_cong_cu"] = __version__
     template = inputs.files[TEMPLATE_FILE]
-    document = render_docx(template, context, _properties(inputs.metadata, number), custom)
+    properties = _properties(inputs.metadata, number, issued_on)
+    document = render_docx(template, context, properties, custom)
     docx_name = f"thong-bao-{name}-{'du-thao' if number is None else f'so-{number:02d}'}.docx"
     manifest = {
         "trang_thai": DRAFT if number is None else ISSUED,
@@ -149,12 +152,23 @@ def _result(
     )
 
 
-def _properties(metadata: dict[str, Any], number: int | None) -> dict[str, Any]:
+def _properties(
+    metadata: dict[str, Any], number: int | None, issued_on: date | None
+) -> dict[str, Any]:
+    """Core properties; created/modified say when the document is from, reproducibly:
+    an issued copy its issue date, a draft its data cut-off (Vietnam time, stored in UTC)."""
     issued = metadata["van_ban"]
     return {
         "title": f"Thông báo {issued['trich_yeu']}",
         "subject": issued["ky_hieu"],
         "author": metadata["co_quan"]["ban_hanh"],
         "comments": "Dự thảo: chưa có số và ngày ban hành." if number is None else "",
-        "time": metadata["so_lieu"]["thoi_diem"],
+        "time": _document_time(metadata["so_lieu"]["thoi_diem"], issued_on),
     }
+
+
+def _document_time(cut_off: datetime, issued_on: date | None) -> datetime:
+    if issued_on is not None:
+        return datetime(issued_on.year, issued_on.month, issued_on.day, tzinfo=UTC)
+    local = cut_off if cut_off.tzinfo else cut_off.replace(tzinfo=VIETNAM)
+    return local.astimezone(UTC)

@@ -13,7 +13,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..archive.preview import convert_documents, preview
-from ..checks.conformance import check_document
+from ..checks.conformance import FAILED, PASSED, UNCLEAR, check_document
 from ..common.vnformat import count
 from ..documents.template_check import template_report
 from ..forms.making import make_forms
@@ -45,6 +45,9 @@ def preview_command(file: Path, dpi: int) -> None:
     click.echo(f"Đã vẽ {len(pages)} trang vào {shown(pages[0].parent)}")
 
 
+_STATUS = {PASSED: "ĐẠT      ", FAILED: "KHÔNG ĐẠT", UNCLEAR: "CHƯA RÕ  "}
+
+
 @cli.command("check")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
@@ -52,16 +55,25 @@ def check_command(file: Path, as_json: bool) -> None:
     """Kiểm tra tệp .docx FILE theo thể thức Nghị định 30/2020; mã thoát 0 khi đạt hết."""
     results = check_document(file)
     if as_json:
-        records = [{"quy_tac": r.rule, "dat": r.passed, "loi": r.failures} for r in results]
+        records = [
+            {"ma": r.id, "quy_tac": r.rule, "trang_thai": r.status, "dat": r.passed,
+             "loi": r.failures, "chua_ro": r.unclear}
+            for r in results
+        ]  # fmt: skip
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
         for result in results:
-            click.echo(f"{'ĐẠT      ' if result.passed else 'KHÔNG ĐẠT'}  {result.rule}")
+            click.echo(f"{_STATUS[result.status]}  {result.rule}")
             for failure in result.failures:
                 click.echo(f"           - {failure}")
+            for note in result.unclear:
+                click.echo(f"           ? {note}")
     failed = sum(not r.passed for r in results)
     if not as_json:
-        click.echo(f"{len(results) - failed}/{len(results)} quy tắc đạt.")
+        unclear = sum(r.status == UNCLEAR for r in results)
+        summary = f"{sum(r.status == PASSED for r in results)}/{len(results)} quy tắc đạt"
+        summary += f", {unclear} chưa rõ (tệp không đủ để xét; xem bản in)." if unclear else "."
+        click.echo(summary)
     if failed:
         raise click.exceptions.Exit(1)
 

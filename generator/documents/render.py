@@ -24,7 +24,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
 
 from ..common.errors import TemplateProblem
-from .docx_xml import deterministic_bytes, set_custom_properties
+from .docx_xml import deterministic_bytes, set_app_properties, set_custom_properties
 from .sandbox import TemplateLimit, budget, make_environment
 
 __all__ = ["compile_template", "make_environment", "open_template", "render_docx", "rendering"]
@@ -158,3 +158,4 @@ def _set_properties(document: DocxTemplate, properties: dict[str, Any]) -> None:
     stamp: datetime = properties["time"]
     core.created = core.modified = stamp
     core.revision = 1
+    set_app_properties(document.docx)

@@ -26,6 +26,7 @@ from . import docx_xml as x
 BODY_PT = 14
 TEXT_WIDTH_CM = 16.5  # A4 portrait less the 30 mm and 15 mm side margins
 LANDSCAPE_WIDTH_CM = 25.2
+SUBJECT_RULE_CM = 6.0  # NĐ30: 1/3–1/2 of the trích yếu's line (36 % of a full line)
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
@@ -186,7 +187,7 @@ def title_block(document: Document, kind: str, subject: str) -> None:
     """The document type in capitals and its trích yếu, with a short rule under them."""
     paragraph(document, kind, bold=True, before=18)
     paragraph(document, subject, bold=True)
-    x.add_rule(document, 4.0, TEXT_WIDTH_CM, space_after=12)
+    x.add_rule(document, SUBJECT_RULE_CM, TEXT_WIDTH_CM, space_after=12)
 
 
 def body_paragraph(container, text: str) -> None:
@@ -204,6 +205,9 @@ def body_paragraph(container, text: str) -> None:
 
 
 def _signature_block(document: Document) -> None:
+    """Nơi nhận and the signer in one row that never splits; the last body paragraph keeps
+    with it, so the signature page always shows the end of the body (office rule)."""
+    document.paragraphs[-1].paragraph_format.keep_with_next = True
     left, right = 7.0, TEXT_WIDTH_CM - 7.0
     table = document.add_table(rows=1, cols=2)
     x.fixed_layout(table, [left, right], cell_margin_cm=0.05)
@@ -270,13 +274,20 @@ def _body_rows(table, size: float, cells: list[str], total: list[str]) -> None:
     x.cell_text(loop_open.cells[0], "{%tr for r in pl.hang %}", size)
     x.cell_text(loop_close.cells[0], "{%tr endfor %}", size)
     for cell, text in zip(data.cells, cells, strict=True):
-        x.cell_text(cell, text, size, align=LEFT if "r.ten" in text else CENTER)
+        x.cell_text(cell, text, size, align=_alignment(text))
     label = total_row.cells[0].merge(total_row.cells[1])
     x.cell_text(label, "Tổng số", size, bold=True)
     for cell, text in zip(total_row.cells[2:], total, strict=True):
-        x.cell_text(cell, text, size, bold=True)
+        x.cell_text(cell, text, size, bold=True, align=_alignment(text))
     for row in (data, total_row):
         x.row_flags(row)
+
+
+def _alignment(text: str) -> WD_ALIGN_PARAGRAPH:
+    """Figures right-aligned (units under units), names left, row numbers centred."""
+    if "| so" in text or "| ti_le" in text:
+        return RIGHT
+    return LEFT if "r.ten" in text else CENTER
 
 
 def _combined_table(document: Document) -> None:
@@ -306,8 +317,8 @@ def _by_level_table(document: Document) -> None:
     table = document.add_table(rows=6, cols=16)
     table.style = document.styles["Table Grid"]
     table.alignment = 1
-    per_person_kind = [1.75, 1.2] * 3 + [1.45]
-    x.fixed_layout(table, [1.0, 3.5] + per_person_kind * 2, cell_margin_cm=0.08)
+    per_person_kind = [1.6, 1.3] * 3 + [1.9]  # header cells wrap to 3 lines at most
+    x.fixed_layout(table, [0.9, 3.0] + per_person_kind * 2, cell_margin_cm=0.08)
     _group_headers(table, size, span=7)
     labels = []
     for short in ("HS", "NS"):
@@ -338,6 +349,7 @@ def _properties(document: Document) -> None:
     properties.language = "vi-VN"
     properties.created = properties.modified = datetime(2023, 1, 1)
     properties.revision = 1
+    x.set_app_properties(document)
 
 
 FORM_COLUMNS = (
