@@ -9,7 +9,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main as cli_module
+from generator.archive import build as build_module
 from generator.cli.main import cli
 
 
@@ -255,7 +255,7 @@ def test_unexpected_faults_give_a_message_not_a_traceback(monkeypatch, tmp_path)
     def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli_module, "build", broken)
+    monkeypatch.setattr(build_module, "build", broken)
     result = run("build", str(tmp_path))
     assert result.exit_code == 5
     assert "--debug" in result.stderr and "Traceback" not in result.stderr
@@ -272,7 +272,11 @@ def test_unexpected_faults_give_a_message_not_a_traceback(monkeypatch, tmp_path)
             "Lỗi: gõ lệnh chưa đúng: thiếu tham số DATA. Xem hướng dẫn: vanban build --help",
         ),
         (["buil", "x"], "không có lệnh «buil». Có phải ý bạn là build?"),
-        (["build", "--pfd", "x"], "không có tuỳ chọn --pfd. Có phải ý bạn là --pdf?"),
+        (["build", "--strct", "x"], "không có tuỳ chọn --strct. Có phải ý bạn là --strict?"),
+        (
+            ["build", "--pfd", "x"],
+            "không có tuỳ chọn --pfd. Có phải ý bạn là một trong: --pdf, --pdf-a?",
+        ),
         (["issue", "x", "--so", "abc", "--ngay", "2023-06-26"], "«abc» không phải số nguyên"),
     ],
 )

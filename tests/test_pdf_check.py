@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import docx
 import pytest
@@ -90,26 +91,32 @@ def test_pdf_text_keeps_vietnamese_and_the_figures(with_pdf):
     assert "Tổng số 8.470 153 1,81 454 3 0,66" in flat
 
 
-def test_twenty_documents_convert_in_one_libreoffice_process(with_pdf, tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_twenty_documents_convert_in_one_libreoffice_process_per_job(
+    with_pdf, tmp_path, monkeypatch, jobs
+):
     documents = []
     for index in range(20):
         target = tmp_path / f"tb-{index:02d}.docx"
         shutil.copyfile(with_pdf.output, target)
         documents.append(target)
     launches = []
-    real_run = subprocess.run
+    real_run = pdf_module.run
 
     def counting_run(command, *args, **kwargs):
         if "--convert-to" in command:
             launches.append(command)
         return real_run(command, *args, **kwargs)
 
-    monkeypatch.setattr(pdf_module.subprocess, "run", counting_run)
-    pdfs = to_pdf(documents)
-    assert len(launches) == 1
+    monkeypatch.setattr(pdf_module, "run", counting_run)
+    pdfs = to_pdf(documents, jobs=jobs)
+    assert len(launches) == jobs
     assert [p.name for p in pdfs] == [f"tb-{i:02d}.pdf" for i in range(20)]
     assert all(len(_pdf_pages(p)) == 8 for p in pdfs[:2])
-    assert any("-env:UserInstallation=" in part for part in launches[0])
+    profiles = {part for launch in launches for part in launch if "-env:UserInstallation=" in part}
+    assert len(profiles) == jobs  # each LibreOffice has its own private profile
+    staged = [Path(part).name for launch in launches for part in launch if part.endswith(".docx")]
+    assert sorted(staged) == sorted(d.name for d in documents)  # each document once
 
 
 def test_same_named_files_from_two_folders_both_convert(tmp_path, with_pdf):

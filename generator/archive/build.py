@@ -45,22 +45,26 @@ def build(
     pdf: bool = False,
     sheet: str | None = None,
     strict: bool = False,
+    pdf_a: bool = False,
 ) -> BuildResult:
     """Check the data folder and archive a new draft version (unless nothing changed).
 
     With ``pdf`` the version also holds the PDF made from its .docx; ``sheet``
-    names the spreadsheet page to read; ``strict`` makes warnings errors.
+    names the spreadsheet page to read; ``strict`` makes warnings errors; ``pdf_a``
+    makes the PDF a PDF/A-2b (fonts embedded) for signing and archiving.
     """
     checkup = check_folder(data_dir, sheet, strict=strict)
     inputs, appendices = checkup.inputs, checkup.appendices
     folder = output_dir / data_dir.name
     history = versions(folder)
     fingerprint = inputs.fingerprint
-    if history and _same(history[-1], fingerprint, pdf):
+    if history and _same(history[-1], fingerprint, pdf, pdf_a):
         result = _result(history[-1], False, inputs, appendices)
     else:
         changed = _changed(history[-1] if history else None, fingerprint)
-        result = render_version(inputs, appendices, folder, data_dir.name, changed=changed, pdf=pdf)
+        result = render_version(
+            inputs, appendices, folder, data_dir.name, changed=changed, pdf=pdf, pdf_a=pdf_a
+        )
     return replace(result, disagreements=tuple(checkup.disagreements))
 
 
@@ -75,6 +79,7 @@ def render_version(
     issued_on: date | None = None,
     source: Version | None = None,
     pdf: bool = False,
+    pdf_a: bool = False,
 ) -> BuildResult:
     """Render the notice (a draft, or issued with number and date) into a new version."""
     context = build_context(inputs.metadata, appendices, number, issued_on)
@@ -98,23 +103,27 @@ def render_version(
         "so_lieu": appendices[0].total.total.as_dict(),
         "thay_doi": changed,
     }
+    if pdf and pdf_a:
+        manifest["pdf_a"] = "PDF/A-2b"
     documents = {docx_name: document}
     if pdf:
-        documents[Path(docx_name).with_suffix(".pdf").name] = _pdf_bytes(docx_name, document)
+        documents[Path(docx_name).with_suffix(".pdf").name] = _pdf_bytes(docx_name, document, pdf_a)
     version = add_version(folder, documents, inputs.files, manifest)
     return _result(version, True, inputs, appendices)
 
 
-def _pdf_bytes(name: str, document: bytes) -> bytes:
+def _pdf_bytes(name: str, document: bytes, pdf_a: bool = False) -> bytes:
     with tempfile.TemporaryDirectory(prefix="vanban-") as work:
         source = Path(work) / name
         source.write_bytes(document)
-        return to_pdf([source])[0].read_bytes()
+        return to_pdf([source], pdf_a=pdf_a)[0].read_bytes()
 
 
-def _same(version: Version, fingerprint: dict[str, str], pdf: bool) -> bool:
+def _same(version: Version, fingerprint: dict[str, str], pdf: bool, pdf_a: bool = False) -> bool:
     manifest = version.manifest
     has_pdf = any(name.endswith(".pdf") for name in manifest.get("ket_qua", {}))
+    if pdf_a and not manifest.get("pdf_a"):
+        return False
     return (
         manifest.get("dau_vao") == fingerprint
         and manifest.get("cong_cu") == __version__

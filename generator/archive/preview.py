@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..common.errors import VersionProblem
 from ..convert.pdf import to_pdf, to_png
+from ..convert.warm import convert_one
 from .versions import MANIFEST
 
 
@@ -19,14 +20,21 @@ def _in_version(path: Path) -> bool:
     return (path.parent / MANIFEST).is_file()
 
 
-def convert_documents(files: list[Path], outdir: Path | None = None) -> list[Path]:
-    """PDFs of ``files`` (one LibreOffice run), next to each file or in ``outdir``."""
+def convert_documents(
+    files: list[Path],
+    outdir: Path | None = None,
+    *,
+    jobs: int | None = None,
+    pdf_a: bool = False,
+) -> list[Path]:
+    """PDFs of ``files`` (split over ``jobs`` LibreOffice processes), next to each file
+    or in ``outdir``; PDF/A-2b with ``pdf_a``."""
     frozen = [path for path in files if _in_version(path)]
     if outdir is None and frozen:
         fix = "dùng «vanban build --pdf» khi tạo phiên bản, hoặc thêm --outdir <thư mục>."
         detail = "phiên bản đã lưu thì không ghi thêm tệp vào."
         raise VersionProblem(path=frozen[0].parent, detail=detail, fix=fix)
-    return to_pdf(files, outdir)
+    return to_pdf(files, outdir, jobs=jobs, pdf_a=pdf_a)
 
 
 def preview_folder(path: Path) -> Path:
@@ -43,5 +51,5 @@ def preview(path: Path, dpi: int = 60) -> list[Path]:
     if path.suffix.lower() == ".pdf":
         return to_png(path, folder, dpi)
     with tempfile.TemporaryDirectory(prefix="vanban-xem-") as work:
-        pdf = to_pdf([path], Path(work))[0]
+        pdf = convert_one(path, Path(work))
         return to_png(pdf, folder, dpi)

@@ -2,10 +2,16 @@
 
 Errors become a Vietnamese message on stderr and an exit code here, and only here:
 1 bad data, 2 wrong command usage, 3 template, 4 cannot write, 5 unexpected fault.
+
+Commands are loaded on demand from :data:`COMMANDS` (click's "lazy group"): a
+command's module is imported only when that command runs or its help is shown,
+and command modules import their heavy libraries (pandas, docx, LibreOffice
+helpers …) inside the command, so ``vanban --help`` starts at once.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -16,35 +22,80 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..archive.build import build
-from ..archive.diff import diff, diff_workbook
-from ..archive.history import history
-from ..archive.issuing import issue
 from ..archive.register import MAX_NUMBER
 from ..common.errors import InvalidData, OutputProblem, VanbanError
-from ..common.files import os_reason, write_atomic
-from ..common.vnformat import count, long_date, percent, ratio
-from ..figures.aggregate import Counts
-from ..figures.checkup import check_folder, validation_json
-from ..figures.tieout import TIEOUT_FILE
-from .report import literal, print_diff, print_history
+from ..common.files import os_reason
+from .base import (
+    DATE,
+    HELP_TEXT,
+    OUTPUT_OPTION,
+    PDF_A_OPTION,
+    SHEET_OPTION,
+    STRICT_OPTION,
+    Command,
+    Context,
+    command,
+    literal,
+    shown,
+)
+
+__all__ = ["COMMANDS", "DATE", "OUTPUT_OPTION", "cli", "main", "shown"]
 
 UNEXPECTED_EXIT = 5
 
+# Every command of ``vanban``: its name → "module:function" (the click command).
+# Add a line here for a new command; keep the module light at import time.
+COMMANDS: dict[str, str] = {
+    "validate": "generator.cli.main:validate_command",
+    "build": "generator.cli.main:build_command",
+    "issue": "generator.cli.main:issue_command",
+    "history": "generator.cli.main:history_command",
+    "diff": "generator.cli.main:diff_command",
+    "pdf": "generator.cli.tools:pdf_command",
+    "preview": "generator.cli.tools:preview_command",
+    "check": "generator.cli.tools:check_command",
+    "check-template": "generator.cli.tools:check_template_command",
+    "synth": "generator.cli.tools:synth_command",
+    "forms": "generator.cli.tools:forms_command",
+    "collect": "generator.cli.tools:collect_command",
+    "register": "generator.cli.register:register_command",
+}
+
 
 _USAGE = (
-    (r"Invalid value for '(.+?)': (.*)", r"giá trị của \1 không hợp lệ: \2"),
+    (
+        r"Invalid value for ('.+?'(?: / '.+?')*): (.*)",
+        lambda m: f"giá trị của {m.group(1).replace(chr(39), '')} không hợp lệ: {m.group(2)}",
+    ),
     (r"Missing argument '(.+?)'\.?", r"thiếu tham số \1."),
     (r"Missing option '(.+?)'\.?", r"thiếu tuỳ chọn \1."),
     (r"No such option: (\S+)", r"không có tuỳ chọn \1."),
     (r"No such option '(.+?)'\.?", r"không có tuỳ chọn \1."),
+    (r"\(Did you mean one of: (.+?)\?\)", lambda m: _one_of(m.group(1))),
+    (r"\(Did you mean '(.+?)'\?\)", r"Có phải ý bạn là \1?"),
     (r"Did you mean '(.+?)'\?", r"Có phải ý bạn là \1?"),
     (r"Did you mean one of (.+?)\?", r"Có phải ý bạn là một trong \1?"),
     (r"'(.+?)' is not a valid integer( range)?\.?", r"«\1» không phải số nguyên hợp lệ."),
+    (r"'(.+?)' is not a valid float( range)?\.?", r"«\1» không phải số hợp lệ."),
     (r"'(.+?)' does not match the formats? (.+?)\.", r"«\1» không đúng dạng ngày (\2)."),
+    (r"'(.+?)' is not one of (.+?)\.", r"«\1» không phải một trong \2."),
+    (r"'(.+?)' is not (.+?)\.", r"«\1» không phải \2."),
     (r"No such command '(.+?)'\.?", r"không có lệnh «\1»."),
     (r"Got unexpected extra arguments? \((.*)\)", r"thừa tham số: \1."),
+    (r"Option '(.+?)' requires an argument\.", r"tuỳ chọn \1 cần một giá trị."),
+    (r"Option '(.+?)' requires (\d+) arguments\.", r"tuỳ chọn \1 cần \2 giá trị."),
+    (r"Path '(.+?)' does not exist\.", r"không có «\1»."),
+    (r"File '(.+?)' is a directory\.", r"«\1» là thư mục, không phải tệp."),
+    (r"Directory '(.+?)' is a file\.", r"«\1» là tệp, không phải thư mục."),
+    (r"(.+?) is not in the range x>=(\S+?)\.", r"\1 nhỏ hơn \2 (phải từ \2 trở lên)."),
+    (r"(.+?) is not in the range x<=(\S+?)\.", r"\1 lớn hơn \2 (phải đến \2 là nhiều nhất)."),
+    (r"(.+?) is not in the range (.+?)\.", r"\1 nằm ngoài khoảng \2."),
+    (r"(.+?) is not in the range (.+)", r"\1 nằm ngoài khoảng \2."),
 )
+
+
+def _one_of(names: str) -> str:
+    return f"Có phải ý bạn là một trong: {names.replace(chr(39), '')}?"
 
 
 def _usage_message(error: click.UsageError) -> str:
@@ -55,42 +106,37 @@ def _usage_message(error: click.UsageError) -> str:
     return f"Lỗi: gõ lệnh chưa đúng: {message} Xem hướng dẫn: {where} --help"
 
 
-class _VietnameseHelp(click.HelpFormatter):
-    """Help pages with Vietnamese headings ("Cách dùng", "Tuỳ chọn", "Lệnh")."""
-
-    HEADINGS = {"Options": "Tuỳ chọn", "Commands": "Lệnh", "Arguments": "Tham số"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Cách dùng: ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(self.HEADINGS.get(heading, heading))
-
-
-class _Context(click.Context):
-    formatter_class = _VietnameseHelp
-
-
-class _Command(click.Command):
-    """Every command's own --help says what it does in Vietnamese."""
-
-    context_class = _Context
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Hiện hướng dẫn này rồi thoát."
-        return option
-
-
 class _Group(click.Group):
-    """Turns library errors into messages and exit codes; ``--debug`` keeps the traceback.
+    """Loads commands on demand from :data:`COMMANDS`; turns library errors into
+    messages and exit codes (``--debug`` keeps the traceback).
 
     Mistyped commands get a Vietnamese message and exit code 2.
     """
 
-    command_class = _Command
-    context_class = _Context
+    command_class = Command
+    context_class = Context
+    subcommand_metavar = "LỆNH [THAM SỐ]..."
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None or cmd_name not in COMMANDS:
+            return found
+        module_name, attribute = COMMANDS[cmd_name].split(":")
+        loaded = getattr(importlib.import_module(module_name), attribute)
+        if loaded.context_class is click.Context:  # a plain click command: Vietnamese help too
+            loaded.context_class = Context
+        return loaded
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as error:  # suggest lazily loaded names too
+            raise click.exceptions.NoSuchCommand(
+                error.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         try:
@@ -145,8 +191,8 @@ def _report(ctx: click.Context, message: str, code: int) -> None:
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
-@click.group(name="vanban", cls=_Group, context_settings=CONTEXT)
-@click.help_option("-h", "--help", help="Hiện hướng dẫn này rồi thoát.")
+@click.group(name="vanban", cls=_Group, context_settings=CONTEXT, options_metavar="[TUỲ CHỌN]")
+@click.help_option("-h", "--help", help=HELP_TEXT)
 @click.option("--debug", is_flag=True, help="Hiện chi tiết kỹ thuật (traceback) khi có lỗi.")
 @click.version_option(
     __version__, "--version", message="vanban %(version)s", help="Hiện phiên bản rồi thoát."
@@ -155,32 +201,16 @@ def cli(debug: bool) -> None:
     """Soạn văn bản của Sở GDĐT từ bảng số liệu, đúng thể thức Nghị định 30/2020."""
 
 
-OUTPUT_OPTION = click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Thư mục lưu các phiên bản.",
-)
-
-
-DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])  # 2023-06-26 or 26/06/2023
-SHEET_OPTION = click.option(
-    "--sheet", default=None, help="Tên trang tính cần đọc khi bảng số liệu là tệp Excel/ODS."
-)
-STRICT_OPTION = click.option(
-    "--strict", is_flag=True, help="Coi cảnh báo và số đối chiếu lệch là lỗi."
-)
-
-
-@cli.command("validate")
+@command("validate")
 @click.argument("data", type=click.Path(path_type=Path))
 @SHEET_OPTION
 @STRICT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
 def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool) -> None:
     """Kiểm tra thư mục số liệu DATA, không ghi gì; báo mọi lỗi một lần."""
+    from ..figures.checkup import check_folder, validation_json
+    from ..figures.tieout import TIEOUT_FILE
+
     try:
         checkup = check_folder(data, sheet, strict=strict)
     except InvalidData as error:
@@ -212,15 +242,21 @@ def _print_findings(notes: list[str], warnings: list) -> None:
         click.echo(f"Cảnh báo: {literal(str(warning))}")
 
 
-@cli.command("build")
+@command("build")
 @click.argument("data", type=click.Path(path_type=Path))
 @OUTPUT_OPTION
 @click.option("--pdf", is_flag=True, help="Làm thêm bản PDF (cần LibreOffice) để ký số.")
+@PDF_A_OPTION
 @SHEET_OPTION
 @STRICT_OPTION
-def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict: bool) -> None:
+def build_command(
+    data: Path, output: Path, pdf: bool, pdf_a: bool, sheet: str | None, strict: bool
+) -> None:
     """Tạo dự thảo Thông báo (.docx) từ thư mục số liệu DATA, ví dụ data/2023-06-23."""
-    result = build(data, output, pdf=pdf, sheet=sheet, strict=strict)
+    from ..archive.build import build
+    from ..figures.tieout import TIEOUT_FILE
+
+    result = build(data, output, pdf=pdf or pdf_a, sheet=sheet, strict=strict, pdf_a=pdf_a)
     if result.created:
         click.echo(f"Đã tạo phiên bản {result.version.name}: {shown(result.output)}")
     else:
@@ -242,7 +278,7 @@ def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict
         )
 
 
-@cli.command("issue")
+@command("issue")
 @click.argument("version", type=click.Path(path_type=Path))
 @click.option(
     "--so",
@@ -260,6 +296,9 @@ def build_command(data: Path, output: Path, pdf: bool, sheet: str | None, strict
 )
 def issue_command(version: Path, number: int, issued_on) -> None:
     """Ban hành dự thảo VERSION (ví dụ output/2023-06-23/v001) với số và ngày đã được cấp."""
+    from ..archive.issuing import issue
+    from ..common.vnformat import long_date
+
     result = issue(version, number, issued_on.date())
     click.echo(
         f"Đã tạo bản ban hành {result.version.name} (từ {version.name}): {shown(result.output)}"
@@ -269,12 +308,15 @@ def issue_command(version: Path, number: int, issued_on) -> None:
     )
 
 
-@cli.command("history")
+@command("history")
 @click.argument("data", type=click.Path(path_type=Path))
 @OUTPUT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
 def history_command(data: Path, output: Path, as_json: bool) -> None:
     """Liệt kê các phiên bản của thông báo làm từ thư mục số liệu DATA, mới nhất trước."""
+    from ..archive.history import history
+    from .report import print_history
+
     records = history(data, output)
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
@@ -285,7 +327,7 @@ def history_command(data: Path, output: Path, as_json: bool) -> None:
     print_history(records)
 
 
-@cli.command("diff")
+@command("diff")
 @click.argument("before", type=click.Path(path_type=Path))
 @click.argument("after", type=click.Path(path_type=Path))
 @click.option(
@@ -296,6 +338,10 @@ def history_command(data: Path, output: Path, as_json: bool) -> None:
 )
 def diff_command(before: Path, after: Path, xlsx: Path | None) -> None:
     """So sánh số liệu của hai phiên bản hoặc hai thư mục số liệu BEFORE và AFTER."""
+    from ..archive.diff import diff, diff_workbook
+    from ..common.files import write_atomic
+    from .report import print_diff
+
     result = diff(before, after)
     target = xlsx or Path("output") / f"so-sanh-{_slug(before)}-{_slug(after)}.xlsx"
     write_atomic(target, diff_workbook(result))
@@ -307,19 +353,11 @@ def _slug(path: Path) -> str:
     return "-".join(path.parts[-2:]) if (path / "manifest.json").is_file() else path.name
 
 
-def _headline(label: str, totals: Counts, who: str) -> str:
+def _headline(label: str, totals, who: str) -> str:
+    from ..common.vnformat import count, percent, ratio
+
     part, whole = getattr(totals, f"{who}_chua"), getattr(totals, f"{who}_tong")
     return f"  {label}: {count(part)} / {count(whole)} ({percent(ratio(part, whole))} %)"
-
-
-def shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-from . import register, tools  # noqa: E402,F401  (register the other commands on `cli`)
 
 
 def main() -> None:

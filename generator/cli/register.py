@@ -1,6 +1,6 @@
 """``vanban register``: the issuing register of an output root (numbers, drafts, who holds them).
 
-Like :mod:`generator.cli.main`, the command parses its options, calls one library function
+Like the other commands, it parses its options, calls one library function
 (:func:`generator.archive.register.listing`) and prints the result.
 """
 
@@ -14,13 +14,13 @@ from rich.table import Table
 
 from ..archive.register import ISSUED, listing
 from ..common.vnformat import short_date
-from .main import OUTPUT_OPTION, cli, shown
-from .report import console, literal
+from .base import OUTPUT_OPTION, command, literal, shown
+from .report import console
 
 STATES = {ISSUED: "đã ban hành", "dang_ban_hanh": "đang ban hành"}
 
 
-@cli.command("register")
+@command("register")
 @OUTPUT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
 def register_command(output: Path, as_json: bool) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from typing import Any
 
@@ -12,6 +11,7 @@ from rich.table import Table
 from ..archive.diff import Diff
 from ..common.vnformat import count, short_date
 from ..inputs.reading import COUNT_COLUMNS, LABELS
+from .base import literal
 
 STATES = {"du_thao": "dự thảo", "ban_hanh": "ban hành"}
 
@@ -19,21 +19,6 @@ STATES = {"du_thao": "dự thảo", "ban_hanh": "ban hành"}
 def console() -> Console:
     """Rich output with markup off: a name like «[bold]» or «[/]» is printed as typed."""
     return Console(highlight=False, markup=False, soft_wrap=False, width=140)
-
-
-_UNSEEN = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)}
-
-
-def literal(text: str) -> str:
-    """``text`` for a terminal: control characters (ESC, BEL, CR, bidi overrides) shown as
-    ``\\x1b``-style escapes instead of acting on the screen; line breaks are kept."""
-    return "".join(_visible(c) for c in text)
-
-
-def _visible(c: str) -> str:
-    if (unicodedata.category(c) == "Cc" and c != "\n") or c in _UNSEEN:
-        return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
-    return c
 
 
 def print_history(records: list[dict[str, Any]]) -> None:

@@ -10,19 +10,11 @@ import json
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..archive.preview import convert_documents, preview
-from ..checks.conformance import FAILED, PASSED, UNCLEAR, check_document
-from ..common.vnformat import count
-from ..documents.template_check import template_report
-from ..forms.making import make_forms
-from ..forms.report_docx import consolidate
-from ..inputs.synth import write_synthetic
-from .main import DATE, OUTPUT_OPTION, cli, shown
+from .base import DATE, OUTPUT_OPTION, PDF_A_OPTION, command, shown
 
 
-@cli.command("pdf")
+@command("pdf")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--outdir",
@@ -30,29 +22,43 @@ from .main import DATE, OUTPUT_OPTION, cli, shown
     default=None,
     help="Thư mục ghi PDF (mặc định: cạnh mỗi tệp .docx).",
 )
-def pdf_command(files: tuple[Path, ...], outdir: Path | None) -> None:
-    """Chuyển các tệp .docx FILES sang PDF bằng một lần chạy LibreOffice."""
-    for pdf in convert_documents(list(files), outdir):
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Số LibreOffice chạy cùng lúc (mặc định: số nhân CPU của máy).",
+)
+@PDF_A_OPTION
+def pdf_command(
+    files: tuple[Path, ...], outdir: Path | None, jobs: int | None, pdf_a: bool
+) -> None:
+    """Chuyển các tệp .docx FILES sang PDF, chia cho nhiều LibreOffice chạy song song."""
+    from ..archive.preview import convert_documents
+
+    for pdf in convert_documents(list(files), outdir, jobs=jobs, pdf_a=pdf_a):
         click.echo(f"Đã tạo PDF: {shown(pdf)}")
 
 
-@cli.command("preview")
+@command("preview")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dpi", default=60, show_default=True, help="Độ phân giải ảnh.")
 def preview_command(file: Path, dpi: int) -> None:
     """Vẽ từng trang của FILE (.docx hoặc .pdf) thành ảnh PNG để xem nhanh."""
+    from ..archive.preview import preview
+
     pages = preview(file, dpi)
     click.echo(f"Đã vẽ {len(pages)} trang vào {shown(pages[0].parent)}")
 
 
-_STATUS = {PASSED: "ĐẠT      ", FAILED: "KHÔNG ĐẠT", UNCLEAR: "CHƯA RÕ  "}
-
-
-@cli.command("check")
+@command("check")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
 def check_command(file: Path, as_json: bool) -> None:
     """Kiểm tra tệp .docx FILE theo thể thức Nghị định 30/2020; mã thoát 0 khi đạt hết."""
+    from ..checks.conformance import FAILED, PASSED, UNCLEAR, check_document
+
+    status = {PASSED: "ĐẠT      ", FAILED: "KHÔNG ĐẠT", UNCLEAR: "CHƯA RÕ  "}
     results = check_document(file)
     if as_json:
         records = [
@@ -63,7 +69,7 @@ def check_command(file: Path, as_json: bool) -> None:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     else:
         for result in results:
-            click.echo(f"{_STATUS[result.status]}  {result.rule}")
+            click.echo(f"{status[result.status]}  {result.rule}")
             for failure in result.failures:
                 click.echo(f"           - {failure}")
             for note in result.unclear:
@@ -78,7 +84,7 @@ def check_command(file: Path, as_json: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
-@cli.command("check-template")
+@command("check-template")
 @click.argument("template", type=click.Path(path_type=Path))
 @click.option(
     "--data",
@@ -90,6 +96,8 @@ def check_command(file: Path, as_json: bool) -> None:
 )
 def check_template_command(template: Path, data_dir: Path) -> None:
     """Đối chiếu biến trong mẫu TEMPLATE với dữ liệu, và tìm thẻ bị Word tách rời."""
+    from ..documents.template_check import template_report
+
     report = template_report(template, data_dir)
     _print_list(
         "Mẫu dùng biến mà dữ liệu không có (sẽ báo lỗi khi tạo văn bản):",
@@ -114,7 +122,7 @@ def _print_list(title: str, items: list[str]) -> None:
             click.echo(f"  - {item}")
 
 
-@cli.command("synth")
+@command("synth")
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option(
     "--scale",
@@ -142,12 +150,14 @@ def _print_list(title: str, items: list[str]) -> None:
 )
 def synth_command(target: Path, scale: float, seed: int, fmt: str, source: Path) -> None:
     """Tạo thư mục TARGET với dữ liệu từng người giả lập (không có ai thật) để thử."""
+    from ..inputs.synth import write_synthetic
+
     path = write_synthetic(target, source, scale, seed, fmt)
     click.echo(f"Đã tạo dữ liệu giả lập: {shown(path)}")
     click.echo(f"  Thử: vanban build {shown(target)}")
 
 
-@cli.command("forms")
+@command("forms")
 @click.argument("data", type=click.Path(path_type=Path))
 @OUTPUT_OPTION
 @click.option(
@@ -156,6 +166,17 @@ def synth_command(target: Path, scale: float, seed: int, fmt: str, source: Path)
 @click.option("--docx", is_flag=True, help="Làm thêm bản .docx của mỗi mẫu.")
 def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> None:
     """Làm mẫu báo cáo (.xlsx) cho từng đơn vị có người chưa đồng bộ, từ dữ liệu từng người."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from ..common.vnformat import count
+    from ..forms.making import make_forms
+
     with Progress(
         TextColumn("Đang làm mẫu báo cáo"),
         BarColumn(),
@@ -175,7 +196,7 @@ def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> No
         click.echo(f"  {shown(archive)}")
 
 
-@cli.command("collect")
+@command("collect")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option(
     "--hom-nay",
@@ -186,6 +207,9 @@ def forms_command(data: Path, output: Path, zip_offices: bool, docx: bool) -> No
 )
 def collect_command(folder: Path, today) -> None:
     """Đọc các mẫu báo cáo đã điền trong FOLDER, chỉ ra chỗ sai và lập báo cáo tổng hợp."""
+    from ..common.vnformat import count
+    from ..forms.report_docx import consolidate
+
     result = consolidate(folder, today.date() if today else None)
     click.echo(
         f"Đã đọc {count(result.forms)} báo cáo; {count(sum(result.tally.values()))} "

@@ -24,7 +24,9 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
 
 from ..common.errors import TemplateProblem
+from .compile_cache import CachedTemplate, with_compile_cache
 from .docx_xml import deterministic_bytes, set_app_properties, set_custom_properties
+from .long_tables import split_long_tables
 from .sandbox import TemplateLimit, budget, make_environment
 
 __all__ = ["compile_template", "make_environment", "open_template", "render_docx", "rendering"]
@@ -123,7 +125,8 @@ def render_docx(
     """The rendered document with its core (title, author, …) and custom properties."""
     document = open_template(template)
     with rendering(template, context):
-        document.render(context, jinja_env=_ENVIRONMENT, autoescape=True)
+        document.render(context, jinja_env=with_compile_cache(_ENVIRONMENT), autoescape=True)
+    split_long_tables(document.docx.element.body)  # LibreOffice: minutes → seconds
     _set_properties(document, properties)
     set_custom_properties(document.docx, custom)
     return deterministic_bytes(document.docx)
@@ -136,7 +139,7 @@ def open_template(template: Path) -> DocxTemplate:
             template=template, detail="không có tệp này.", fix="ghi đúng đường dẫn tới tệp .docx."
         )
     try:
-        document = DocxTemplate(template)
+        document = CachedTemplate(template)  # same bytes, cleaned and compiled once
         document.init_docx()
     except Exception as error:  # python-docx raises several kinds for a damaged file
         raise TemplateProblem(
