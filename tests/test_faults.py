@@ -210,10 +210,10 @@ def test_check_template_on_a_file_that_is_not_a_docx_is_exit_3(tmp_path):
     assert "không mở được tệp .docx" in message
 
 
-def test_a_document_number_out_of_range_is_a_usage_error(tmp_path):
+def test_a_document_number_out_of_range_is_refused(tmp_path):
     draft = build(SHIPPED, tmp_path).version.path
     result = run("issue", str(draft), "--so", "99999999999999999999", "--ngay", "2023-06-26")
-    assert result.exit_code == 2 and "--so" in result.stderr
+    assert "số văn bản 99999999999999999999 không hợp lệ" in _refused(result, 1)
 
 
 def test_a_mistyped_command_with_terminal_controls_is_shown_literally():

@@ -22,7 +22,6 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..archive.register import MAX_NUMBER
 from ..common.errors import InvalidData, OutputProblem, VanbanError
 from ..common.files import os_reason
 from .base import (
@@ -283,7 +282,7 @@ def build_command(
 @click.option(
     "--so",
     "number",
-    type=click.IntRange(min=1, max=MAX_NUMBER),
+    type=click.IntRange(min=1),
     required=True,
     help="Số văn bản do hệ thống quản lý văn bản cấp, ví dụ 123.",
 )

@@ -10,14 +10,10 @@ import json
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from ..archive.register import ISSUED, listing
-from ..common.vnformat import short_date
 from .base import OUTPUT_OPTION, command, literal, shown
-from .report import console
 
-STATES = {ISSUED: "đã ban hành", "dang_ban_hanh": "đang ban hành"}
+STATES = {"da_ban_hanh": "đã ban hành", "dang_ban_hanh": "đang ban hành"}
 
 
 @command("register")
@@ -25,6 +21,12 @@ STATES = {ISSUED: "đã ban hành", "dang_ban_hanh": "đang ban hành"}
 @click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
 def register_command(output: Path, as_json: bool) -> None:
     """Sổ đăng ký số văn bản đã cấp: số, ký hiệu, năm, bản ban hành, dự thảo gốc, người ban hành."""
+    from rich.table import Table  # heavy libraries only when the command runs
+
+    from ..archive.register import listing
+    from ..common.vnformat import short_date
+    from .report import console
+
     result = listing(output)
     if as_json:
         records = [entry.as_dict() for entry in result.entries]
