@@ -7,7 +7,7 @@ import pytest
 
 from generator.common.vnformat import count, percent
 from generator.documents.context import build_context
-from generator.figures.aggregate import Counts, aggregate
+from generator.figures.aggregate import Counts, aggregate, sector_total
 from generator.inputs.reading import COUNT_COLUMNS
 
 
@@ -19,7 +19,8 @@ def appendices(shipped_inputs):
 
 @pytest.fixture(scope="module")
 def context(shipped_inputs, appendices):
-    return build_context(shipped_inputs.metadata, tuple(appendices.values()))
+    sector = sector_total(shipped_inputs.units, shipped_inputs.declarations)
+    return build_context(shipped_inputs.metadata, tuple(appendices.values()), sector=sector)
 
 
 def _printed(row: dict, who: str) -> tuple[str, str, str]:
@@ -130,8 +131,10 @@ def test_a_unit_with_no_one_has_ratio_zero(shipped_inputs):
             }
         ]
     )
-    appendices = aggregate(pd.concat([units, empty], ignore_index=True), declarations)
-    context = build_context(shipped_inputs.metadata, appendices)
+    table = pd.concat([units, empty], ignore_index=True)
+    appendices = aggregate(table, declarations)
+    sector = sector_total(table, declarations)
+    context = build_context(shipped_inputs.metadata, appendices, sector=sector)
     row = context["pl"]["thpt"]["hang"][-1]
     assert row["ten"] == "Trường mới"
     assert _printed(row, "hs") == ("0", "0", "0,00")

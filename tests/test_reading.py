@@ -30,3 +30,34 @@ def test_counts_typed_the_ways_clerks_type_them():
         assert value is None and "không phải số nguyên" in reason, bad
     assert parse_count("-3") == (None, "số âm (-3).")
     assert parse_count("") == (None, "ô để trống.")
+
+
+def test_a_large_csv_read_by_pyarrow_gives_the_careful_reader_s_rows(tmp_path, monkeypatch):
+    import generator.inputs.reading as reading
+    from generator.inputs.headers import find_header
+
+    lines = [
+        "BẢNG SỐ LIỆU,,,,,,",
+        "",
+        "Tên đơn vị,Cấp học,Đơn vị quản lý,Tổng số học sinh,Học sinh chưa đồng bộ,"
+        "Tổng số nhân sự,Nhân sự chưa đồng bộ",
+    ]
+    for number in range(3000):
+        lines.append(f'"Trường, số {number}",TH,Phòng GDĐT X,"1.204",{number % 5},  20 ,1')
+        if number % 1000 == 0:
+            lines.append(",,,,,,")  # a blank row as Excel saves it
+    path = tmp_path / "don-vi.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+    def read():
+        grid = reading.read_grids(path)[0]
+        return reading.table_from(grid, find_header(grid.rows, grid.file, None))
+
+    monkeypatch.setattr(reading, "_HEAD_CHARS", 100)
+    fast = read()
+    monkeypatch.setattr(reading, "_HEAD_CHARS", 1 << 40)
+    careful = read()
+    assert fast.frame.equals(careful.frame)
+    assert fast.rows == careful.rows
+    assert fast.rows[:3] == (4, 6, 7)
+    assert fast.frame.iloc[0].tolist()[:4] == ["Trường, số 0", "TH", "Phòng GDĐT X", "1.204"]

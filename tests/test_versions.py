@@ -212,9 +212,9 @@ def test_diff_reports_exactly_the_edited_added_and_removed_rows(data_copy, tmp_p
     from openpyxl import load_workbook
 
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["Thay đổi", "Thêm, bớt", "Tổng"]
+    assert book.sheetnames == ["Tổng", "Theo đơn vị quản lý", "Đổi tên", "Thêm", "Bớt", "Thay đổi"]
     assert book["Thay đổi"].max_row == 1 + 5
-    assert book["Thêm, bớt"].max_row == 1 + 2
+    assert book["Thêm"].max_row == book["Bớt"].max_row == 1 + 1
 
 
 def test_diff_between_two_archived_versions(data_copy, tmp_path):

@@ -15,7 +15,7 @@ from .. import __version__
 from ..convert.pdf import to_pdf
 from ..documents.context import build_context
 from ..documents.render import render_docx
-from ..figures.aggregate import Appendix, Counts
+from ..figures.aggregate import Appendix, Counts, sector_total
 from ..figures.checkup import check_folder
 from ..figures.tieout import Disagreement
 from ..inputs.folder import Inputs
@@ -33,7 +33,7 @@ class BuildResult:
     output: Path  # the .docx
     pdf: Path | None  # the PDF, when one was made
     template: Path
-    totals: Counts  # the first appendix's total row (PL I: the whole sector)
+    totals: Counts  # the sector total: every row of the table, whatever the appendices
     appendices: tuple[Appendix, ...]
     disagreements: tuple[Disagreement, ...] = ()  # with the folder's doi-chieu.toml
 
@@ -82,7 +82,8 @@ def render_version(
     pdf_a: bool = False,
 ) -> BuildResult:
     """Render the notice (a draft, or issued with number and date) into a new version."""
-    context = build_context(inputs.metadata, appendices, number, issued_on)
+    sector = sector_total(inputs.units, inputs.declarations)
+    context = build_context(inputs.metadata, appendices, number, issued_on, sector=sector)
     fingerprint = inputs.fingerprint
     custom = {f"vanban.sha256.{key}": value for key, value in fingerprint.items()}
     custom["vanban.phien_ban_cong_cu"] = __version__
@@ -100,7 +101,7 @@ def render_version(
         "tu_phien_ban": source.name if source else None,
         "trang_tinh": inputs.sheet,
         "van_ban": docx_name,
-        "so_lieu": appendices[0].total.total.as_dict(),
+        "so_lieu": sector.total.as_dict(),
         "thay_doi": changed,
     }
     if pdf and pdf_a:
@@ -148,7 +149,7 @@ def _result(
     output = version.path / version.manifest["van_ban"]
     pdf = output.with_suffix(".pdf")
     template = inputs.files[TEMPLATE_FILE]
-    totals = appendices[0].total.total
+    totals = sector_total(inputs.units, inputs.declarations).total
     return BuildResult(
         version,
         inputs,

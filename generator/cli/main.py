@@ -220,7 +220,7 @@ def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool)
     if as_json:
         click.echo(json.dumps(validation_json(checkup, []), ensure_ascii=False, indent=2))
         return
-    units, totals = checkup.inputs.units, checkup.appendices[0].total.total
+    units, totals = checkup.inputs.units, checkup.sector.total
     click.echo(f"Dữ liệu hợp lệ: {len(units)} dòng, {units['don_vi'].nunique()} đơn vị.")
     click.echo(_headline("Học sinh, học viên chưa đồng bộ", totals, "hs"))
     click.echo(_headline("Cán bộ, giáo viên, nhân viên chưa đồng bộ", totals, "ns"))

@@ -21,11 +21,11 @@ STATES = {"da_ban_hanh": "đã ban hành", "dang_ban_hanh": "đang ban hành"}
 @click.option("--json", "as_json", is_flag=True, help="In ra dạng JSON cho các chương trình khác.")
 def register_command(output: Path, as_json: bool) -> None:
     """Sổ đăng ký số văn bản đã cấp: số, ký hiệu, năm, bản ban hành, dự thảo gốc, người ban hành."""
-    from rich.table import Table  # heavy libraries only when the command runs
+    from rich.console import Console  # heavy libraries only when the command runs
+    from rich.table import Table
 
     from ..archive.register import listing
     from ..common.vnformat import short_date
-    from .report import console
 
     result = listing(output)
     if as_json:
@@ -53,4 +53,4 @@ def register_command(output: Path, as_json: bool) -> None:
             STATES.get(entry.state, entry.state),
             literal(entry.holder),
         )
-    console().print(table)
+    Console(highlight=False, markup=False, soft_wrap=False, width=140).print(table)

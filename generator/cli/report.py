@@ -6,19 +6,24 @@ from datetime import date
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from ..archive.diff import Diff
-from ..common.vnformat import count, short_date
-from ..inputs.reading import COUNT_COLUMNS, LABELS
-from .base import literal
+from ..archive.diff import Change, Diff, OfficeDiff, counts_text
+from ..common.vnformat import count, short_date, signed
+from ..inputs.headers import COUNT_COLUMNS, LABELS
 
 STATES = {"du_thao": "dự thảo", "ban_hanh": "ban hành"}
+SHORT = {
+    "hs_tong": "HS",
+    "hs_chua": "HS chưa đồng bộ",
+    "ns_tong": "NS",
+    "ns_chua": "NS chưa đồng bộ",
+}
 
 
-def console() -> Console:
-    """Rich output with markup off: a name like «[bold]» or «[/]» is printed as typed."""
-    return Console(highlight=False, markup=False, soft_wrap=False, width=140)
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=140)
 
 
 def print_history(records: list[dict[str, Any]]) -> None:
@@ -46,35 +51,65 @@ def print_history(records: list[dict[str, Any]]) -> None:
             count(figures.get("ns_chua")),
             changed,
         )
-    console().print(table)
+    _console().print(table)
 
 
 def print_diff(result: Diff) -> None:
-    screen = console()
-    screen.print(literal(f"So sánh {result.before} → {result.after}"))
-    if result.changes:
-        table = Table(
-            "Đơn vị", "Cấp", "Chỉ tiêu", "Trước", "Sau", "Chênh lệch", title="Số liệu thay đổi"
-        )
-        for change in result.changes:
-            table.add_row(
-                literal(change.unit),
-                literal(change.level),
-                LABELS[change.column],
-                count(change.before),
-                count(change.after),
-                f"{change.difference:+d}",
-            )
-        screen.print(table)
-    else:
-        screen.print("Không có số liệu nào của đơn vị thay đổi.")
-    for label, rows in (("Thêm", result.added), ("Bớt", result.removed)):
-        for unit, level in rows:
-            screen.print(literal(f"{label}: {unit} (cấp {level})"))
+    """The headline totals first, then each managing office: renames, additions, removals,
+    changed figures; every item exactly once, numbers the Vietnamese way (−16, +1.500)."""
+    console = _console()
+    console.print(f"So sánh {result.before} → {result.after}")
     totals = Table(
-        "Tổng toàn ngành", "Trước", "Sau", "Chênh lệch", title="Số liệu trong thân văn bản"
+        "Chỉ tiêu", "Trước", "Sau", "Chênh lệch", title="Số liệu trong thân văn bản (toàn ngành)"
     )
     for name in COUNT_COLUMNS:
         old, new = getattr(result.totals_before, name), getattr(result.totals_after, name)
-        totals.add_row(LABELS[name], count(old), count(new), f"{new - old:+d}")
-    screen.print(totals)
+        totals.add_row(LABELS[name], count(old), count(new), signed(new - old))
+    console.print(totals)
+    busy = [office for office in result.offices if not office.quiet]
+    if not busy:
+        console.print("Không có đơn vị nào đổi tên, thêm, bớt hay thay đổi số liệu.")
+    for office in busy:
+        _print_office(console, office)
+
+
+def _print_office(console: Console, office: OfficeDiff) -> None:
+    moved = [
+        f"{SHORT[n]} {count(getattr(office.totals_before, n))} → "
+        f"{count(getattr(office.totals_after, n))} "
+        f"({signed(getattr(office.totals_after, n) - getattr(office.totals_before, n))})"
+        for n in COUNT_COLUMNS
+        if getattr(office.totals_before, n) != getattr(office.totals_after, n)
+    ]
+    console.print()
+    summary = f": {'; '.join(moved)}" if moved else ""
+    console.print(f"[bold]{escape(office.office)}[/bold]{summary}")
+    for rename in office.renamed:
+        figures = "; ".join(_change(c) for c in rename.changes) or "số liệu không đổi"
+        console.print(
+            f"  Đổi tên: {escape(rename.before)} → {escape(rename.after)} "
+            f"(cấp {rename.level}): {figures}"
+        )
+    for label, rows in (("Thêm", office.added), ("Bớt", office.removed)):
+        for row in rows:
+            figures = escape(counts_text(row.counts))
+            console.print(f"  {label}: {escape(row.unit)} (cấp {row.level}): {figures}")
+    if office.changes:
+        table = Table("Đơn vị", "Cấp", "Chỉ tiêu", "Trước", "Sau", "Chênh lệch")
+        for change in office.changes:
+            table.add_row(
+                escape(change.unit),
+                change.level,
+                LABELS[change.column],
+                count(change.before),
+                count(change.after),
+                signed(change.difference),
+            )
+        console.print(table)
+
+
+def _change(change: Change) -> str:
+    return (
+        f"{LABELS[change.column]} {count(change.before)} → {count(change.after)} "
+        f"({signed(change.difference)})"
+    )

@@ -40,6 +40,12 @@ class Problem:
     column: str | None = None
     sheet: str | None = None
     key: str | None = None
+    letter: str | None = None  # the column as Excel names it ("E"), when known
+
+    @property
+    def cell(self) -> str | None:
+        """The cell as Excel names it ("E12"), when both column and row are known."""
+        return f"{self.letter}{self.row}" if self.letter and self.row is not None else None
 
     def location(self) -> str:
         parts = [self.file]

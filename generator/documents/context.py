@@ -1,4 +1,4 @@
-"""Assemble what the template sees: metadata plus every appendix, as plain dicts.
+"""Assemble what the template sees: metadata, the sector total and every appendix, as dicts.
 
 Figures stay numbers (ints, Decimal ratios, dates); the template writes them
 with the filters of :mod:`generator.vnformat`. The variables are documented in
@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from ..common.vnformat import ratio
-from ..figures.aggregate import Appendix, Counts, Row
+from ..figures.aggregate import Appendix, Counts, Row, Sector
 
 
 def build_context(
@@ -19,21 +19,51 @@ def build_context(
     appendices: tuple[Appendix, ...],
     number: int | None = None,
     issued_on: date | None = None,
+    *,
+    sector: Sector,
 ) -> dict[str, Any]:
-    """The render context; a draft (no number) leaves number and date blank."""
-    tables = [_appendix(appendix) for appendix in appendices]
+    """The render context; a draft (no number) leaves number and date blank.
+
+    ``toan_nganh`` is the sector total, computed from the whole table: the body
+    uses it, never an appendix, so appendices can be removed or reordered.
+    """
+    tables = [_appendix(appendix, sector.level_names) for appendix in appendices]
     year = (issued_on or metadata["so_lieu"]["thoi_diem"]).year
     return {
         **metadata,
         "du_thao": number is None,
         "van_ban": {**metadata["van_ban"], "so": number, "ngay": issued_on, "nam": year},
+        "toan_nganh": _sector(sector),
         "phu_luc": tables,
         "pl": {table["ma"]: table for table in tables},
         "ds_phu_luc": ", ".join(table["so"] for table in tables),
     }
 
 
-def _appendix(appendix: Appendix) -> dict[str, Any]:
+def _sector(sector: Sector) -> dict[str, Any]:
+    """``toan_nganh``: hs/ns totals and rates, and the same for each declared level."""
+    return {
+        "ten": sector.row.label,
+        **_figures(sector.total),
+        "cap": [
+            {"ma": level, "ten": name, **_figures(sector.row.by_level[level])}
+            for level, name in sector.level_names.items()
+        ],
+    }
+
+
+def _figures(counts: Counts) -> dict[str, Any]:
+    return {
+        who: {
+            "tong": getattr(counts, f"{who}_tong"),
+            "chua": getattr(counts, f"{who}_chua"),
+            "ti_le": ratio(getattr(counts, f"{who}_chua"), getattr(counts, f"{who}_tong")),
+        }
+        for who in ("hs", "ns")
+    }
+
+
+def _appendix(appendix: Appendix, level_names: dict[str, str]) -> dict[str, Any]:
     spec = appendix.spec
     rows = [_row(row, spec.levels, stt=index) for index, row in enumerate(appendix.rows, 1)]
     return {
@@ -44,6 +74,7 @@ def _appendix(appendix: Appendix) -> dict[str, Any]:
         "cot_ten": spec.name_header,
         "nhom_hs": spec.learners_header,
         "cap": list(spec.levels),
+        "ten_cap": [level_names.get(level, level) for level in spec.levels],
         "hang": rows,
         "tong": _row(appendix.total, spec.levels, stt=None),
     }

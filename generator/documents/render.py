@@ -24,6 +24,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
 
 from ..common.errors import TemplateProblem
+from .columns import fit_columns
 from .compile_cache import CachedTemplate, with_compile_cache
 from .docx_xml import deterministic_bytes, set_app_properties, set_custom_properties
 from .long_tables import split_long_tables
@@ -132,6 +133,15 @@ def render_docx(
     return deterministic_bytes(document.docx)
 
 
+class _Template(CachedTemplate):
+    """The cached docxtpl template, with column loops' columns fitted to the page."""
+
+    def fix_tables(self, xml):
+        tree = super().fix_tables(xml)
+        fit_columns(tree)
+        return tree
+
+
 def open_template(template: Path) -> DocxTemplate:
     """The template opened by docxtpl; a missing or damaged file is a TemplateProblem."""
     if not template.is_file():
@@ -139,7 +149,7 @@ def open_template(template: Path) -> DocxTemplate:
             template=template, detail="không có tệp này.", fix="ghi đúng đường dẫn tới tệp .docx."
         )
     try:
-        document = CachedTemplate(template)  # same bytes, cleaned and compiled once
+        document = _Template(template)  # same bytes, cleaned and compiled once
         document.init_docx()
     except Exception as error:  # python-docx raises several kinds for a damaged file
         raise TemplateProblem(

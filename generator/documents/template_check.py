@@ -240,4 +240,5 @@ def template_report(template: Path, data_dir: Path) -> TemplateReport:
 
     open_template(template)  # a missing or damaged file is a TemplateProblem, said once
     checkup = check_folder(data_dir)
-    return check_template(template, build_context(checkup.inputs.metadata, checkup.appendices))
+    context = build_context(checkup.inputs.metadata, checkup.appendices, sector=checkup.sector)
+    return check_template(template, context)

@@ -30,14 +30,30 @@ SUBJECT_RULE_CM = 6.0  # NĐ30: 1/3–1/2 of the trích yếu's line (36 % of a 
 CENTER, LEFT, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
+
+def _cited(lead: str, *levels: str) -> str:
+    """«Từ số liệu tại Phụ lục I, Phụ lục II và Phụ lục III»: the appendices showing ``levels``.
+
+    The body names appendices by the levels they show, never by their code or
+    position, so removing or reordering appendices in phu-luc.toml keeps it right.
+    With no such appendix it reads «… các phụ lục kèm theo».
+    """
+    wanted = " or ".join(f"'{level}' in p.cap" for level in levels)
+    return (
+        f"{{% for p in phu_luc if {wanted} %}}{{% if loop.first %}}{lead} "
+        "{% elif loop.last %} và {% else %}, {% endif %}Phụ lục {{ p.so }}"
+        f"{{% else %}}{lead} các phụ lục kèm theo{{% endfor %}}"
+    )
+
+
 BODY = (
     "Thời gian qua, với sự chỉ đạo quyết liệt của Ban Chỉ đạo chuyển đổi số ngành GDĐT, cùng với"
     " sự hỗ trợ của Công an thành phố và sự vào cuộc của các đơn vị giáo dục trên toàn thành phố,"
     " dữ liệu trên Cơ sở dữ liệu ngành (CSDL ngành) đã có những chuyển biến tích cực; việc khai"
     " thác dữ liệu từ CSDL ngành để in phiếu điểm, in học bạ cho học sinh là minh chứng cho chất"
     " lượng dữ liệu trên CSDL ngành. Tuy nhiên, đến thời điểm {{ so_lieu.thoi_diem | luc }} vẫn"
-    " còn {{ pl.toan_nganh.tong.hs.chua | so }} học sinh, học viên và"
-    " {{ pl.toan_nganh.tong.ns.chua | so }} cán bộ, giáo viên, nhân viên chưa đồng bộ thông tin"
+    " còn {{ toan_nganh.hs.chua | so }} học sinh, học viên và"
+    " {{ toan_nganh.ns.chua | so }} cán bộ, giáo viên, nhân viên chưa đồng bộ thông tin"
     " trên CSDL ngành với Cơ sở dữ liệu quốc gia về dân cư (__chi tiết tại các Phụ lục"
     " {{ ds_phu_luc }} kèm theo__). Trên cơ sở các văn bản chỉ đạo của Sở GDĐT về công tác chuyển"
     " đổi số và các hướng dẫn chi tiết đã gửi các đơn vị về việc nhập liệu thông tin lên CSDL"
@@ -45,14 +61,14 @@ BODY = (
     " thủ trưởng các đơn vị thực hiện nghiêm các nội dung sau:",
     "**1. Đối với các trường THPT, Trung tâm GDTX {{ co_quan.dia_danh }}, các Trung tâm"
     " GDNN-GDTX quận, huyện**",
-    "Từ số liệu tại Phụ lục {{ pl.toan_nganh.so }}, Phụ lục {{ pl.thpt.so }} và Phụ lục"
-    " {{ pl.gdtx.so }}: các đơn vị rà soát thông tin từng trường hợp học sinh, học viên, cán bộ,"
+    _cited("Từ số liệu tại", "THPT", "GDTX")
+    + ": các đơn vị rà soát thông tin từng trường hợp học sinh, học viên, cán bộ,"
     " giáo viên, nhân viên; tìm hiểu lý do chưa đồng bộ thông tin với Cơ sở dữ liệu quốc gia về"
     " dân cư, chỉ rõ nguyên nhân, biện pháp khắc phục và thời gian dự kiến hoàn thành. Báo cáo"
     " theo mẫu về Sở GDĐT **những trường hợp không đồng bộ với CSDLQG** trước"
     " {{ so_lieu.han_bao_cao | luc }}.",
     "**2. Đối với các Phòng GDĐT quận, huyện**",
-    "Trên cơ sở số liệu tại Phụ lục {{ pl.toan_nganh.so }} và Phụ lục {{ pl.phong.so }}: chỉ đạo"
+    _cited("Trên cơ sở số liệu tại", "MN", "TH", "THCS") + ": chỉ đạo"
     " các đơn vị trong phạm vi quản lý tiếp tục rà soát thông tin từng trường hợp học sinh, cán"
     " bộ, giáo viên, nhân viên chưa đồng bộ thông tin với Cơ sở dữ liệu quốc gia về dân cư, chỉ rõ"
     " nguyên nhân, biện pháp khắc phục; tổng hợp và báo cáo về Sở GDĐT **những trường hợp không"
@@ -313,29 +329,39 @@ def _combined_table(document: Document) -> None:
 
 
 def _by_level_table(document: Document) -> None:
-    size = 10
-    table = document.add_table(rows=6, cols=16)
+    """A pair of columns (total, unsynchronised) per level of the appendix, for 1 to 5 levels.
+
+    The pairs come from ``{%tc for %}`` column loops; the group headers span them with
+    ``{% colspan %}``; render.py then fits the columns to the page width.
+    """
+    size, tag = 10, 0.4
+    per_person_kind = [tag, 1.6, 1.3, tag, 1.9]  # header cells wrap to 3 lines at most
+    table = document.add_table(rows=6, cols=2 + 2 * len(per_person_kind))
     table.style = document.styles["Table Grid"]
     table.alignment = 1
-    per_person_kind = [1.6, 1.3] * 3 + [1.9]  # header cells wrap to 3 lines at most
     x.fixed_layout(table, [0.9, 3.0] + per_person_kind * 2, cell_margin_cm=0.08)
-    _group_headers(table, size, span=7)
-    labels = []
-    for short in ("HS", "NS"):
-        for index in range(3):
-            labels += [f"Số {short} {{{{ pl.cap[{index}] }}}}", "Chưa đồng bộ"]
-        labels.append(f"Tổng số {short} chưa đồng bộ")
-    for cell, text in zip(table.rows[1].cells[2:], labels, strict=True):
-        x.cell_text(cell, text, size, bold=True)
+    first, second = table.rows[0], table.rows[1]
+    for column, text in ((0, "STT"), (1, "{{ pl.cot_ten }}")):
+        x.cell_text(first.cells[column].merge(second.cells[column]), text, size, bold=True)
+    span = "{% colspan pl.cap | length * 2 + 1 %}"
+    for start, text in ((2, "{{ pl.nhom_hs }}"), (7, "CÁN BỘ, GIÁO VIÊN, NHÂN VIÊN")):
+        group = first.cells[start].merge(first.cells[start + 4])
+        x.cell_text(group, span + text, size, bold=True)
+    for start, short in ((2, "HS"), (7, "NS")):
+        labels = ["{%tc for ten in pl.ten_cap %}", f"Số {short} {{{{ ten }}}}", "Chưa đồng bộ"]
+        labels += ["{%tc endfor %}", f"Tổng số {short} chưa đồng bộ"]
+        for offset, text in enumerate(labels):
+            x.cell_text(second.cells[start + offset], text, size, bold=True)
+    for row in (first, second):
+        x.row_flags(row, header=True)
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
     def figures(row: str) -> list[str]:
         result = []
         for who in ("hs", "ns"):
-            for index in range(3):
-                result += [
-                    f"{{{{ {row}.{who}.cap[{index}].{what} | so }}}}" for what in ("tong", "chua")
-                ]
-            result.append(f"{{{{ {row}.{who}.chua | so }}}}")
+            result += [f"{{%tc for c in {row}.{who}.cap %}}", "{{ c.tong | so }}"]
+            result += ["{{ c.chua | so }}", "{%tc endfor %}", f"{{{{ {row}.{who}.chua | so }}}}"]
         return result
 
     _body_rows(table, size, ["{{ r.stt }}", "{{ r.ten }}", *figures("r")], figures("pl.tong"))

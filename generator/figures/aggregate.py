@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..common.vnformat import ratio
 from ..inputs.reading import COUNT_COLUMNS
-from ..kinds.appendices import AppendixSpec, Declarations
+from ..kinds.appendices import AppendixSpec, Declarations, Threshold
+
+SECTOR_LABEL = "Toàn ngành"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,18 @@ class Appendix:
     total: Row
 
 
+@dataclass(frozen=True)
+class Sector:
+    """The whole table's figures, per declared level (with the levels' declared names)."""
+
+    row: Row
+    level_names: dict[str, str]
+
+    @property
+    def total(self) -> Counts:
+        return self.row.total
+
+
 def aggregate(units: pd.DataFrame, declarations: Declarations) -> tuple[Appendix, ...]:
     """Every declared appendix, in declaration order."""
     return tuple(
@@ -54,19 +69,69 @@ def aggregate(units: pd.DataFrame, declarations: Declarations) -> tuple[Appendix
     )
 
 
+def sector_total(units: pd.DataFrame, declarations: Declarations) -> Sector:
+    """The whole table's figures, per declared level: what the body and the archive report.
+
+    It does not depend on any appendix: removing, reordering or filtering them leaves it as is.
+    """
+    sums = units.groupby("cap_hoc", sort=False)[list(COUNT_COLUMNS)].sum()
+    present = sums.to_dict("index")
+    names = {
+        **declarations.level_names,
+        **{lv: lv for lv in present if lv not in declarations.level_names},
+    }
+    by_level = {level: Counts(**_ints(present.get(level, {}))) for level in names}
+    return Sector(Row(SECTOR_LABEL, by_level), names)
+
+
 def _appendix(units: pd.DataFrame, spec: AppendixSpec, level_names: dict[str, str]) -> Appendix:
     selected = units[units["cap_hoc"].isin(spec.levels)]
     sums = selected.groupby([spec.rows_by, "cap_hoc"], sort=False)[list(COUNT_COLUMNS)].sum()
-    present = set(sums.index.get_level_values(0))
-    rows = [
-        Row(
+    by_key: dict[str, dict[str, Counts]] = {}  # one pass: no per-row lookups (40,000 units)
+    for (key, level), values in zip(sums.index, sums.to_numpy().tolist(), strict=True):
+        by_key.setdefault(key, {})[level] = Counts(*(int(v) for v in values))
+    keys = _row_keys(selected, spec)
+    rows = {
+        key: Row(
             _label(key, spec, level_names),
-            _by_level(sums.loc[key] if key in present else None, spec.levels),
+            {level: by_key[key][level] for level in spec.levels if level in by_key.get(key, {})},
         )
-        for key in _row_keys(selected, spec)
-    ]
-    total = Row("Tổng số", _sum_levels(rows, spec.levels))
-    return Appendix(spec, tuple(rows), total)
+        for key in keys
+    }
+    if spec.threshold is not None:
+        rows = {key: row for key, row in rows.items() if _kept(row.total, spec.threshold)}
+    ordered = _sorted(rows, spec)
+    total = Row("Tổng số", _sum_levels(ordered, spec.levels))
+    return Appendix(spec, tuple(ordered), total)
+
+
+def _kept(counts: Counts, threshold: Threshold) -> bool:
+    """Whether a row reaches the threshold: for "ca_hai", learners' or staff's figures do."""
+    groups = ("hs", "ns") if threshold.group == "ca_hai" else (threshold.group,)
+    for group in groups:
+        whole, part = getattr(counts, f"{group}_tong"), getattr(counts, f"{group}_chua")
+        if threshold.min_unsynced is not None and part < threshold.min_unsynced:
+            continue
+        if threshold.min_rate is not None and ratio(part, whole) < threshold.min_rate:
+            continue
+        return True
+    return False
+
+
+def _sorted(rows: dict[str, Row], spec: AppendixSpec) -> list[Row]:
+    """Rows in table order, or by unsynchronised count or rate, largest first (stable)."""
+    pinned = [row for key, row in rows.items() if spec.pinned and key == spec.pinned.office]
+    others = [row for key, row in rows.items() if not (spec.pinned and key == spec.pinned.office)]
+    if spec.sort_by != "nhu_bang":
+        others.sort(key=lambda row: _sort_value(row.total, spec), reverse=True)
+    return pinned + others
+
+
+def _sort_value(counts: Counts, spec: AppendixSpec) -> tuple[object, ...]:
+    groups = ("hs", "ns") if spec.sort_group == "ca_hai" else (spec.sort_group,)
+    part = sum(getattr(counts, f"{group}_chua") for group in groups)
+    whole = sum(getattr(counts, f"{group}_tong") for group in groups)
+    return (ratio(part, whole), part) if spec.sort_by == "ti_le" else (part, ratio(part, whole))
 
 
 def _row_keys(selected: pd.DataFrame, spec: AppendixSpec) -> list[str]:
@@ -87,13 +152,8 @@ def _label(key: str, spec: AppendixSpec, level_names: dict[str, str]) -> str:
     return key.removeprefix(spec.strip_prefix) if spec.strip_prefix else key
 
 
-def _by_level(sums: pd.DataFrame | None, levels: tuple[str, ...]) -> dict[str, Counts]:
-    present = {} if sums is None else sums.to_dict("index")
-    return {level: Counts(**_ints(present[level])) for level in levels if level in present}
-
-
 def _ints(values: dict[str, object]) -> dict[str, int]:
-    return {name: int(values[name]) for name in COUNT_COLUMNS}
+    return {name: int(values.get(name, 0)) for name in COUNT_COLUMNS}
 
 
 def _sum_levels(rows: list[Row], levels: tuple[str, ...]) -> dict[str, Counts]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..common.errors import InvalidData, Problem
 from ..inputs.folder import Inputs, load_inputs
-from .aggregate import Appendix, aggregate
+from .aggregate import Appendix, Sector, aggregate, sector_total
 from .tieout import TIEOUT_FILE, Disagreement, tie_out
 
 
@@ -20,6 +20,7 @@ from .tieout import TIEOUT_FILE, Disagreement, tie_out
 class Checkup:
     inputs: Inputs
     appendices: tuple[Appendix, ...]
+    sector: Sector  # the whole table's figures, whatever the appendices
     disagreements: list[Disagreement]  # with doi-chieu.toml, when the folder has one
 
 
@@ -32,7 +33,9 @@ def check_folder(data_dir: Path, sheet: str | None = None, *, strict: bool = Fal
     if strict and disagreements:
         fix = f"sửa số liệu, hoặc sửa {TIEOUT_FILE} nếu số báo cáo sai."
         raise InvalidData([Problem(TIEOUT_FILE, f"đối chiếu: {d}", fix) for d in disagreements])
-    return Checkup(inputs, appendices, disagreements)
+    return Checkup(
+        inputs, appendices, sector_total(inputs.units, inputs.declarations), disagreements
+    )
 
 
 def validation_json(checkup: Checkup | None, problems: list[Problem]) -> dict[str, Any]:
@@ -57,7 +60,7 @@ def validation_json(checkup: Checkup | None, problems: list[Problem]) -> dict[st
             "canh_bao": [],
             "doi_chieu": [],
         }
-    total = checkup.appendices[0].total.total
+    total = checkup.sector.total
     return {
         "hop_le": True,
         "loi": [],

@@ -75,16 +75,12 @@ def _locate(
     appendix = next((a for a in appendices if wanted in (a.spec.number, a.spec.key)), None)
     if appendix is None:
         known = ", ".join(a.spec.number for a in appendices)
-        return (
-            None,
-            None,
-            Problem(
-                file,
-                f"không có phụ lục «{wanted}».",
-                f"ghi phu_luc là một trong: {known}.",
-                key=key,
-            ),
+        codes = ", ".join(a.spec.key for a in appendices)
+        fix = (
+            f"ghi phu_luc là một trong: {known} (hoặc mã: {codes});"
+            " phụ lục đã bỏ khỏi phu-luc.toml thì xoá các khối [[so]] của nó."
         )
+        return None, None, Problem(file, f"không có phụ lục «{wanted}».", fix, key=key)
     label = str(entry.get("hang", TOTAL_ROW))
     row = (
         appendix.total

@@ -22,7 +22,8 @@ _TCVN3_ONLY = set("\u00ad\u00b5\u00b6\u00b7\u00b8\u00b9\u00ae\u00a7\u00a8\u00a9\
                   "\u00e4\u00e5\u00e6\u00e7\u00eb\u00ee\u00fe")  # fmt: skip
 # VNI writes ư as "ö", ơ as "ô"+…, đ as "ñ" and tones as "ø û ï" after the vowel.
 _VNI_MARKS = re.compile(r"[aeiouyAEIOUY][\u00f8\u00fb\u00ef\u00d8\u00db\u00cf]|[öÖñÑ]|[aeoAEO][âê]")
-_VIETNAMESE = re.compile(r"[ăđĩũơưĂĐĨŨƠƯ\u1ea0-\u1ef9]")  # letters beyond Latin-1
+VIETNAMESE_LETTERS = "[ăđĩũơưĂĐĨŨƠƯ\u1ea0-\u1ef9]"  # letters beyond Latin-1
+_VIETNAMESE = re.compile(VIETNAMESE_LETTERS)
 
 
 class UnknownEncoding(ValueError):

@@ -22,8 +22,10 @@ from ..kinds.appendices import APPENDIX_FILE, Declarations, load_declarations
 from ..kinds.metadata import METADATA_FILE, load_metadata
 from ..kinds.templates import TEMPLATE_FILE, resolve
 from .charsets import CP1258, UTF8, UTF8_BOM
+from .headers import SheetHeader, find_header
 from .persons import COUNTING, PERSON_NAMES, check_persons, count_units, find_persons, read_persons
-from .reading import TABLE_NAMES, find_table, read_table
+from .reading import TABLE_NAMES, find_table, read_grids, read_table, table_from
+from .sheets import MAPPING_FILE, is_flat, read_appendix_sheets, read_mapping
 from .validation import Checked, validate_units
 
 T = TypeVar("T")
@@ -65,14 +67,15 @@ def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = Fals
     declarations_path = resolve(data_dir, APPENDIX_FILE)
     metadata = _collect(problems, load_metadata, metadata_path)
     declarations = _collect(problems, load_declarations, declarations_path)
+    notes: list[str] = []
     if table_path.name in PERSON_NAMES:
-        table = None
         checked = _collect(problems, _persons, table_path, declarations)
+    elif declarations is not None:
+        read = _collect(problems, _unit_table, table_path, sheet, declarations, data_dir)
+        checked, notes = read if read is not None else (None, [])
     else:
-        table = _collect(problems, read_table, table_path, sheet)
         checked = None
-        if declarations is not None and table is not None:
-            checked = _collect(problems, validate_units, table, declarations.level_names)
+        _collect(problems, read_table, table_path, sheet)
     if strict and checked is not None:
         problems += checked.warnings
     if problems:
@@ -83,15 +86,51 @@ def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = Fals
         APPENDIX_FILE: declarations_path,
         TEMPLATE_FILE: resolve(data_dir, TEMPLATE_FILE),
     }
-    if table is not None:
-        notes = _notes(table_path, table.encoding, table.sheet)
-    else:
+    mapping = data_dir / MAPPING_FILE
+    if mapping.is_file():
+        files[MAPPING_FILE] = mapping
+    if table_path.name in PERSON_NAMES:
         people = count(int(checked.units[["hs_tong", "ns_tong"]].sum().sum()))
         notes = [
             f"{table_path.name}: {people} người, gộp thành {count(len(checked.units))} "
             "dòng đơn vị và cấp học."
         ]
     return Inputs(metadata, declarations, checked.units, files, sheet, checked.warnings, notes)
+
+
+def _unit_table(
+    path: Path, sheet: str | None, declarations: Declarations, data_dir: Path
+) -> tuple[Checked, list[str]]:
+    """A flat unit table, or a workbook of appendices read as one (see :mod:`.sheets`)."""
+    grids = read_grids(path, sheet, every=sheet is None)
+    levels = declarations.level_names
+    first = grids[0]
+    header = find_header(first.rows, first.file, first.sheet, levels, merged=first.merged)
+    if is_flat(header) or not _appendix_like(header, len(grids)):
+        table = table_from(first, header)
+        return validate_units(table, levels), _notes(path, first.encoding, first.sheet)
+    try:
+        return read_appendix_sheets(grids, declarations, read_mapping(data_dir))
+    except InvalidData:
+        if len(grids) == 1 and not _implied_by_layout(header):
+            table_from(first, header)  # the plain message: which columns are missing
+        raise
+
+
+def _appendix_like(header: SheetHeader | None, sheets: int) -> bool:
+    """Sheets shaped like printed appendices (level or office left to the appendix)."""
+    if header is None:
+        return sheets > 1
+    if header.problems:  # a typo in a flat table is reported as such
+        return sheets > 1 and _implied_by_layout(header)
+    return sheets > 1 or _implied_by_layout(header)
+
+
+def _implied_by_layout(header: SheetHeader | None) -> bool:
+    if header is None:
+        return False
+    names = header.names()
+    return bool(header.levels()) or "cap_hoc" not in names or "don_vi" not in names
 
 
 def _notes(path: Path, encoding: str | None, sheet: str | None) -> list[str]:

@@ -9,8 +9,11 @@ table the notice is built from.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,20 +23,18 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ..common import limits
 from ..common.errors import InvalidData, Problem
-from .headers import fold
+from . import guard
+from .charsets import UTF8, UTF8_BOM
+from .headers import Wanted, column_letter, fold, match_columns
+from .reading import decode, sniff_delimiter
 
 PERSON_NAMES = ("ca-nhan.parquet", "ca-nhan.csv", "ca-nhan.xlsx")
 SHOWN = 10  # rows listed for each kind of problem
 
 
-@dataclass(frozen=True)
-class PersonColumn:
-    name: str
-    label: str
-    aliases: tuple[str, ...]
-    required: bool = True
-
+PersonColumn = Wanted  # a per-person column: matched by the one alias matcher (headers.py)
 
 PERSON_COLUMNS = (
     PersonColumn("ma_dinh_danh", "Mã định danh", ("mã", "số định danh", "mã học sinh",
@@ -59,7 +60,6 @@ COUNTING = (
     "don_vi_quan_ly",
     "xac_thuc",
 )  # what the notice needs: no names, no reasons
-_ALIASES = {fold(a): c.name for c in PERSON_COLUMNS for a in (c.name, c.label, *c.aliases)}
 KINDS = {"hs": "HS", "hoc sinh": "HS", "hoc vien": "HS", "ns": "NS", "nhan su": "NS",
          "can bo": "NS", "giao vien": "NS", "nhan vien": "NS"}  # fmt: skip
 SYNCED = {"da xac thuc": True, "chua xac thuc": False, "da dong bo": True,
@@ -70,32 +70,92 @@ def find_persons(folder: Path) -> Path | None:
     return next((folder / n for n in PERSON_NAMES if (folder / n).is_file()), None)
 
 
+@dataclass(frozen=True)
+class _Source:
+    """What pyarrow reads: the file itself (UTF-8) or its text re-encoded, and how."""
+
+    data: Path | io.BytesIO
+    delimiter: str
+    headers: list[str]
+    encoding: str | None
+
+
 def read_persons(path: Path, wanted: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The export with canonical column names (only ``wanted`` ones, when given)."""
-    renamed, problems = _map_columns(_headers(path), path.name)
+    """The export with canonical column names (only ``wanted`` ones, when given).
+
+    CSV goes through the same charset and delimiter detection as the unit table
+    (UTF-8, UTF-16, Windows-1258; ",", ";" or tab), and headers through the one alias
+    matcher; every file through the same guard (size, zip bombs, cell length, controls).
+    """
+    guard.check_file(path, limits.PERSONS_FILE_BYTES, "tệp dữ liệu từng người")
+    source = _source(path)
+    renamed, problems = match_columns(source.headers, PERSON_COLUMNS, path.name)
     if problems:
         raise InvalidData(problems)
     keep = [h for h, name in renamed.items() if wanted is None or name in wanted]
     few = {h for h in keep if renamed[h] in CATEGORICAL}
-    frame = _load(path, keep, few).rename(columns=renamed)
+    frame = _load(path, source, keep, few).rename(columns=renamed)
+    frame.attrs["letters"] = {
+        renamed[h]: column_letter(source.headers.index(h)) for h in keep if h in source.headers
+    }
     for name in ("don_vi", "cap_hoc", "don_vi_quan_ly", "doi_tuong", "xac_thuc"):
         frame[name] = _text(frame[name])
+    problems = _cells(frame, path.name)
+    if problems:
+        raise InvalidData(problems)
     return frame
 
 
-def _load(path: Path, columns: list[str], few: set[str]) -> pd.DataFrame:
+def _source(path: Path) -> _Source:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return _Source(path, ",", list(pq.read_schema(path).names), None)
+    if suffix in (".xlsx", ".xlsm"):
+        return _Source(
+            path, ",", list(pd.read_excel(path, nrows=0, engine="calamine").columns), None
+        )
+    encoding = _utf8_encoding(path)
+    if encoding is None:  # not UTF-8: decode as the unit table is, hand pyarrow UTF-8
+        text, encoding = decode(path.name, path.read_bytes())
+        data: Path | io.BytesIO = io.BytesIO(text.encode("utf-8"))
+        head = text[: 1 << 16]
+    else:
+        data = path
+        with open(path, "rb") as stream:
+            head = stream.read(1 << 16).decode("utf-8-sig", errors="ignore")
+    delimiter = sniff_delimiter(head)
+    first = next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
+    headers = [unicodedata.normalize("NFC", h).strip() for h in first]
+    return _Source(data, delimiter, headers, encoding)
+
+
+def _utf8_encoding(path: Path) -> str | None:
+    """UTF-8 (with or without BOM) when the whole file decodes so, else None (streamed)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as stream:
+        start = stream.read(4)
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return None
+        if len(start) >= 4 and start[1:4:2] == b"\x00\x00":
+            return None
+        try:
+            decoder.decode(start)
+            while chunk := stream.read(1 << 24):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    return UTF8_BOM if start.startswith(codecs.BOM_UTF8) else UTF8
+
+
+def _load(path: Path, source: _Source, columns: list[str], few: set[str]) -> pd.DataFrame:
     """Columns in ``few`` (few distinct values: units, levels, states) come back as categories."""
-    if path.suffix == ".xlsx":
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
         return pd.read_excel(path, dtype=str, engine="calamine", usecols=columns).fillna("")
-    if path.suffix == ".parquet":
+    if path.suffix.lower() == ".parquet":
         table = pq.read_table(path, columns=columns)
     else:
-        options = pacsv.ConvertOptions(
-            include_columns=columns,
-            column_types={c: pa.string() for c in columns},
-            strings_can_be_null=False,
-        )
-        table = pacsv.read_csv(path, convert_options=options)
+        table = _read_csv(path, source, columns)
     encoded = [
         table.column(i).dictionary_encode()
         if name in few and pa.types.is_string(table.column(i).type)
@@ -105,12 +165,71 @@ def _load(path: Path, columns: list[str], few: set[str]) -> pd.DataFrame:
     return pa.table(encoded, names=table.column_names).to_pandas()
 
 
-def _headers(path: Path) -> list[str]:
-    if path.suffix == ".parquet":
-        return list(pq.read_schema(path).names)
-    if path.suffix == ".xlsx":
-        return list(pd.read_excel(path, nrows=0, engine="calamine").columns)
-    return list(pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns)
+def _read_csv(path: Path, source: _Source, columns: list[str]) -> pa.Table:
+    options = pacsv.ConvertOptions(
+        include_columns=columns,
+        column_types={c: pa.string() for c in columns},
+        strings_can_be_null=False,
+    )
+    parse = pacsv.ParseOptions(delimiter=source.delimiter, newlines_in_values=False)
+    read = pacsv.ReadOptions(use_threads=True, block_size=1 << 22)
+    try:
+        return pacsv.read_csv(
+            source.data, read_options=read, parse_options=parse, convert_options=options
+        )
+    except pa.ArrowInvalid as error:
+        raise InvalidData([_broken_csv(path, source, str(error))]) from None
+
+
+def _broken_csv(path: Path, source: _Source, detail: str) -> Problem:
+    """Where pyarrow stopped: a cell too long, or a row with more cells than the header."""
+    if isinstance(source.data, io.BytesIO):
+        source.data.seek(0)
+        stream = io.TextIOWrapper(source.data, encoding="utf-8", newline="")
+    else:
+        stream = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    csv.field_size_limit(limits.CELL_CHARS + 1)
+    reader = csv.reader(stream, delimiter=source.delimiter)
+    width = len(source.headers)
+    try:
+        for row in reader:
+            if len(row) != width:
+                message = f"dòng có {len(row)} ô nhưng dòng tiêu đề có {width} cột."
+                fix = "đặt các ô có dấu phẩy trong dấu ngoặc kép, hoặc xoá các ô thừa."
+                return Problem(path.name, message, fix, row=reader.line_num)
+    except csv.Error:
+        return guard.too_long(Problem(path.name, "", row=reader.line_num), limits.CELL_CHARS + 1)
+    finally:
+        stream.close()
+    message = f"không đọc được tệp CSV ({detail.splitlines()[0][:120]})."
+    return Problem(path.name, message, "mở tệp bằng Excel và lưu lại dạng «CSV UTF-8».")
+
+
+def _cells(frame: pd.DataFrame, file: str) -> list[Problem]:
+    """Cells longer than the limit or holding control characters (once per distinct value)."""
+    problems = []
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            values = pd.Series(column.cat.categories, dtype="str")
+        elif pd.api.types.is_string_dtype(column.dtype):
+            values = column
+        else:
+            continue
+        bad = values.str.contains(guard.CONTROL.pattern, regex=True) | (
+            values.str.len() > limits.CELL_CHARS
+        )
+        if not bad.any():
+            continue
+        value = values[bad].iloc[0]
+        rows = (column == value).to_numpy().nonzero()[0]
+        at = Problem(file, "", row=int(rows[0]) + 2 if len(rows) else None)
+        at = replace(at, column=PERSON_LABELS[name])
+        found = guard.CONTROL.search(value)
+        problems.append(
+            guard.control(at, found.group()) if found else guard.too_long(at, len(value))
+        )
+    return problems
 
 
 def _text(column: pd.Series) -> pd.Series:
@@ -118,26 +237,6 @@ def _text(column: pd.Series) -> pd.Series:
     categories = column.astype("category")
     clean = {v: unicodedata.normalize("NFC", str(v)).strip() for v in categories.cat.categories}
     return categories.map(clean).astype("category")
-
-
-def _map_columns(headers: list[str], file: str) -> tuple[dict[str, str], list[Problem]]:
-    renamed = {}
-    for header in headers:
-        name = _ALIASES.get(fold(str(header)))
-        if name and name not in renamed.values():
-            renamed[header] = name
-    problems = [
-        Problem(
-            file,
-            "thiếu cột bắt buộc.",
-            f"thêm cột «{c.label}» vào dòng tiêu đề.",
-            row=1,
-            column=c.label,
-        )
-        for c in PERSON_COLUMNS
-        if c.required and c.name not in renamed.values()
-    ]
-    return renamed, problems
 
 
 def check_persons(
@@ -208,6 +307,7 @@ def _rows(
             fix,
             row=int(p) + 2,
             column=PERSON_LABELS[column],
+            letter=frame.attrs.get("letters", {}).get(column),
         )
         for p in positions[:SHOWN]
     ]

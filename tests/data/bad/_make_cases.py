@@ -298,7 +298,7 @@ def main() -> None:
     case(
         "29-phu-luc-cap-hoc-la",
         {"phu-luc.toml": declarations.replace('cap_hoc = ["THPT"]', 'cap_hoc = ["PTTH"]')},
-        toml(1, ["phu-luc.toml, mục «phu_luc thứ 2.cap_hoc»: cấp học ['PTTH'] không hợp lệ."]),
+        toml(1, ["phu-luc.toml, dòng 34, mục «phu_luc thứ 2.cap_hoc thứ 1»: cấp học «PTTH» lạ."]),
     )
     case(
         "30-canh-bao-khi-strict",
@@ -316,7 +316,7 @@ def main() -> None:
             1,
             [
                 "doi-chieu.toml, mục «so thứ 1»: không có phụ lục «IX».",
-                "ghi phu_luc là một trong: I, II, III, IV.",
+                "ghi phu_luc là một trong: I, II, III, IV (hoặc mã: toan_nganh, thpt, gdtx, phong)",
             ],
         ),
     )

@@ -1,0 +1,22 @@
+"""Every limit vanban puts on what it reads, in one place (the README lists them).
+
+A file or table beyond a limit is refused with a message saying which limit,
+before any parsing work: an accident (a 2 GB sheet, a runaway export) or a
+hostile file must end in a clear answer, not in an exhausted machine.
+"""
+
+from __future__ import annotations
+
+MIB = 1024 * 1024
+
+TABLE_FILE_BYTES = 128 * MIB  # a unit table (CSV/XLSX/XLSM/XLS/ODS) on disk
+PERSONS_FILE_BYTES = 8 * 1024 * MIB  # a per-person export (a country's people as CSV: ~3.5 GB)
+FORM_FILE_BYTES = 32 * MIB  # one returned form (.xlsx/.docx) or template
+UNZIPPED_BYTES = 512 * MIB  # all parts of one .xlsx/.xlsm/.ods/.docx once uncompressed
+UNZIPPED_PART_BYTES = 384 * MIB  # one part of such a file once uncompressed
+ZIP_MEMBERS = 10_000  # parts in one .xlsx/.docx (Excel writes a few dozen)
+UNIT_ROWS = 1_048_576  # rows of a unit table (Excel's own sheet limit)
+CELL_CHARS = 32_767  # characters in one cell (Excel's own cell limit)
+PROBLEMS_SHOWN = 20  # rows listed for each kind of problem; the rest are counted
+
+UNZIPPED_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".docx", ".docm")
