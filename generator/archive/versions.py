@@ -14,22 +14,18 @@ import os
 import re
 import shutil
 import stat
-import tempfile
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..common.errors import OutputProblem, VersionProblem
-from ..common.files import sha256
+from ..common.files import new_staging, os_reason, remove_tree, sha256
 
 INPUTS_FOLDER = "dau-vao"
 MANIFEST = "manifest.json"
 _VERSION = re.compile(r"^v(\d{3,})$")
 DRAFT, ISSUED = "du_thao", "ban_hanh"
-STAGING_PREFIX = ".dang-tao-"
-ABANDONED_AFTER = 24 * 3600  # seconds; a running build's staging folder is never this old
 
 
 @dataclass(frozen=True)
@@ -71,39 +67,45 @@ def load_version(path: Path) -> Version:
             detail="không phải một phiên bản do vanban tạo.",
             fix="chỉ đường dẫn tới thư mục dạng output/<thư mục số liệu>/v001.",
         )
-    return Version(path, json.loads(manifest_path.read_text(encoding="utf-8")))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        manifest = error
+    if not isinstance(manifest, dict):
+        raise VersionProblem(
+            path=path,
+            detail=f"tệp {MANIFEST} bị hỏng hoặc không đọc được ({_reason(manifest)}).",
+            fix=f"chép lại {MANIFEST} từ bản sao lưu, hoặc chuyển thư mục phiên bản này ra khỏi "
+            "thư mục kết quả.",
+        )
+    return Version(path, manifest)
+
+
+def _reason(problem: object) -> str:
+    if isinstance(problem, OSError):
+        return problem.strerror or type(problem).__name__
+    if isinstance(problem, Exception):
+        return type(problem).__name__
+    return "không phải bảng thông tin JSON"
 
 
 def add_version(
     folder: Path, documents: dict[str, bytes], inputs: dict[str, Path], manifest: dict[str, Any]
 ) -> Version:
     """Write a complete new version under ``folder`` and return it."""
-    staging = _staging(folder)
+    staging = new_staging(folder)
     try:
         _fill(staging, documents, inputs, manifest)
         return _publish(staging, folder)
     except OSError as error:
         raise OutputProblem(
             path=folder,
-            detail=error.strerror or str(error),
+            detail=os_reason(error),
             fix="kiểm tra quyền ghi và chỗ trống trên đĩa rồi chạy lại.",
         ) from None
     finally:
         if staging.exists():
-            _remove(staging)
-
-
-def _staging(folder: Path) -> Path:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned(folder)
-        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
-    except OSError as error:
-        raise OutputProblem(
-            path=folder,
-            detail=error.strerror or str(error),
-            fix="chọn thư mục khác bằng --output, hoặc kiểm tra quyền ghi.",
-        ) from None
+            remove_tree(staging)
 
 
 def _fill(
@@ -160,17 +162,3 @@ def _freeze(folder: Path) -> None:
         if path.is_dir():
             mode |= stat.S_IEXEC | stat.S_IXGRP | stat.S_IXOTH
         path.chmod(mode)
-
-
-def _remove_abandoned(folder: Path) -> None:
-    """Staging folders left by a build that was killed more than a day ago."""
-    cutoff = time.time() - ABANDONED_AFTER
-    for staging in folder.glob(f"{STAGING_PREFIX}*"):
-        if staging.is_dir() and staging.stat().st_mtime < cutoff:
-            _remove(staging)
-
-
-def _remove(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        path.chmod(stat.S_IRWXU)
-    shutil.rmtree(folder, ignore_errors=True)

@@ -8,6 +8,7 @@ command imports pandas, docx, LibreOffice helpers … inside its function body.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import click
@@ -140,3 +141,18 @@ def shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+_UNSEEN = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)}
+
+
+def literal(text: str) -> str:
+    """``text`` for a terminal: control characters (ESC, BEL, CR, bidi overrides) shown as
+    ``\\x1b``-style escapes instead of acting on the screen; line breaks are kept."""
+    return "".join(_visible(c) for c in text)
+
+
+def _visible(c: str) -> str:
+    if (unicodedata.category(c) == "Cc" and c != "\n") or c in _UNSEEN:
+        return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+    return c

@@ -22,7 +22,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..common.errors import InvalidData, VanbanError
+from ..common.errors import InvalidData, OutputProblem, VanbanError
+from ..common.files import os_reason
 from .base import (
     DATE,
     HELP_TEXT,
@@ -33,6 +34,7 @@ from .base import (
     Command,
     Context,
     command,
+    literal,
     shown,
 )
 
@@ -59,6 +61,7 @@ COMMANDS: dict[str, str] = {
     "user": "generator.cli.web:user_group",
     "kinds": "generator.cli.kinds:kinds_command",
     "new": "generator.cli.kinds:new_command",
+    "register": "generator.cli.register:register_command",
 }
 
 
@@ -142,7 +145,7 @@ class _Group(click.Group):
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
         except click.UsageError as error:
-            click.echo(_usage_message(error), err=True)
+            click.echo(literal(_usage_message(error)), err=True)
             sys.exit(2)
         except click.ClickException as error:
             error.show()
@@ -166,6 +169,13 @@ class _Group(click.Group):
             BrokenPipeError,
         ):
             raise
+        except OSError as error:  # a file system fault no library code foresaw: still exit 4
+            where = f" {error.filename}" if error.filename else ""
+            message = (
+                f"Không đọc hoặc ghi được{where}: {os_reason(error)} Cách sửa: kiểm tra đường "
+                "dẫn (tên không quá dài), quyền ghi và chỗ trống trên đĩa rồi chạy lại."
+            )
+            _report(ctx, message, OutputProblem.exit_code)
         except Exception:  # the last resort: a clerk must never see a traceback
             message = (
                 "Lỗi ngoài dự kiến của chương trình. Chạy lại lệnh với --debug "
@@ -177,7 +187,7 @@ class _Group(click.Group):
 def _report(ctx: click.Context, message: str, code: int) -> None:
     if ctx.find_root().params.get("debug"):
         traceback.print_exc()
-    click.echo(f"Lỗi: {message}", err=True)
+    click.echo(f"Lỗi: {literal(message)}", err=True)
     ctx.exit(code)
 
 
@@ -228,14 +238,14 @@ def validate_command(data: Path, sheet: str | None, strict: bool, as_json: bool)
             "số tính từ các dòng:"
         )
         for disagreement in checkup.disagreements:
-            click.echo(f"  - {disagreement}")
+            click.echo(f"  - {literal(str(disagreement))}")
 
 
 def _print_findings(notes: list[str], warnings: list) -> None:
     for note in notes:
-        click.echo(f"  {note}")
+        click.echo(f"  {literal(str(note))}")
     for warning in warnings:
-        click.echo(f"Cảnh báo: {warning}")
+        click.echo(f"Cảnh báo: {literal(str(warning))}")
 
 
 @command("build")

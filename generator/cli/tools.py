@@ -127,6 +127,7 @@ def _print_list(title: str, items: list[str]) -> None:
 @click.option(
     "--scale",
     default=1.0,
+    type=click.FloatRange(min=0, min_open=True, max=50),
     show_default=True,
     help="Tỉ lệ so với bảng của thư mục khuôn (--from; với data/2023-06-23: 1 ≈ 565.000 người).",
 )

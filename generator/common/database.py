@@ -36,11 +36,24 @@ def connect(output_root: Path) -> sqlite3.Connection:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA foreign_keys = ON")
-    except (OSError, sqlite3.Error) as error:
+    except sqlite3.DatabaseError as error:
+        if isinstance(error, sqlite3.OperationalError):  # cannot open or write: permissions, disk
+            raise _unwritable(path, error) from error
         raise OutputProblem(
             path=path,
-            detail=f"không mở được cơ sở dữ liệu sổ đăng ký ({error}).",
-            fix="kiểm tra quyền ghi vào thư mục kết quả và chỗ trống trên đĩa.",
+            detail=f"tệp cơ sở dữ liệu sổ đăng ký bị hỏng ({error}).",
+            fix=f"đổi tên tệp {DATABASE_NAME} rồi chạy «vanban register»: sổ đăng ký số văn bản "
+            "được lập lại từ các bản ban hành trong thư mục kết quả.",
         ) from error
+    except (OSError, sqlite3.Error) as error:
+        raise _unwritable(path, error) from error
     connection.row_factory = sqlite3.Row
     return connection
+
+
+def _unwritable(path: Path, error: Exception) -> OutputProblem:
+    return OutputProblem(
+        path=path,
+        detail=f"không mở được cơ sở dữ liệu sổ đăng ký ({error}).",
+        fix="kiểm tra quyền ghi vào thư mục kết quả và chỗ trống trên đĩa.",
+    )

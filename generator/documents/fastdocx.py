@@ -32,7 +32,7 @@ from lxml import etree
 
 from ..common.errors import TemplateProblem
 from .docx_xml import FIXED_ZIP_TIME
-from .render import make_environment, template_errors
+from .render import make_environment, rendering, template_errors
 
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PARAGRAPH = re.compile(r"<w:p([ >])")
@@ -84,10 +84,13 @@ class CompiledTemplate:
         }
 
     def render(self, context: dict[str, Any]) -> bytes:
-        """The filled document, with fixed zip times (same context, same bytes)."""
+        """The filled document, with fixed zip times (same context, same bytes).
+
+        The same limits and messages as the notice (:func:`.render.rendering`) apply.
+        """
         buffer = io.BytesIO()
         with (
-            template_errors(self.template),
+            rendering(self.template, context),
             zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
         ):
             for name, data in self._entries:

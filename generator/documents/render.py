@@ -1,12 +1,18 @@
 """Render a docxtpl template with a context into .docx bytes, safely and reproducibly.
 
-Jinja runs sandboxed, with autoescape (a value "GD&ĐT" or "<" stays literal and
-the XML stays valid) and StrictUndefined (a missing variable is an error, never
-a blank). The bytes are the same for the same template and context.
+Jinja runs in the sandbox of :mod:`.sandbox` (autoescape: a value "GD&ĐT" or "<"
+stays literal and the XML stays valid; StrictUndefined: a missing variable is an
+error, never a blank; bounded work and time). The bytes are the same for the same
+template and context.
+
+Every template vanban fills (the notice through docxtpl, the unit forms through
+:mod:`.fastdocx`) runs inside :func:`rendering`: whatever goes wrong in a template
+becomes one :class:`TemplateProblem` (exit 3) with a Vietnamese message.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,26 +21,100 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from ..common.errors import TemplateProblem
-from ..common.vnformat import FILTERS
 from .columns import fit_columns
 from .compile_cache import CachedTemplate, with_compile_cache
 from .docx_xml import deterministic_bytes, set_app_properties, set_custom_properties
 from .long_tables import split_long_tables
+from .sandbox import TemplateLimit, budget, make_environment
+
+__all__ = ["compile_template", "make_environment", "open_template", "render_docx", "rendering"]
 
 _FIX_VARIABLE = "sửa tên biến trong mẫu cho đúng danh sách biến ở README (mục «Biến trong mẫu»)."
-
-
-def make_environment() -> SandboxedEnvironment:
-    """The one Jinja environment every render uses, with the Vietnamese filters."""
-    environment = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
-    environment.filters.update(FILTERS)
-    return environment
+_FIX_LIMIT = (
+    "bỏ vòng lặp, phép nhân hay luỹ thừa quá lớn trong mẫu; mẫu chỉ cần lặp trên dữ liệu "
+    "(xem README, mục «Giới hạn của mẫu»)."
+)
 
 
 _ENVIRONMENT = make_environment()
+
+
+@contextmanager
+def rendering(template: Path, context: dict[str, Any] | None = None) -> Iterator[None]:
+    """Run a render of ``template`` within the limits; any failure is a TemplateProblem.
+
+    ``context`` (when given) lets a missing variable be named with its full dotted path and
+    the paragraph that uses it, as ``vanban check-template`` names it.
+    """
+    try:
+        with budget():
+            yield
+    except jinja2.UndefinedError as error:
+        raise TemplateProblem(
+            template=template, detail=_undefined(template, context, error), fix=_FIX_VARIABLE
+        ) from None
+    except TemplateLimit as error:
+        raise TemplateProblem(
+            template=template, detail=f"{error}, vượt giới hạn của mẫu.", fix=_FIX_LIMIT
+        ) from None
+    except SecurityError as error:
+        raise TemplateProblem(
+            template=template,
+            detail=f"mẫu làm việc bị cấm ({error}).",
+            fix="chỉ dùng biến và bộ lọc có trong README.",
+        ) from None
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateProblem(template=template, detail=_syntax(error), fix=_FIX_SYNTAX) from None
+    except (RecursionError, MemoryError):
+        raise TemplateProblem(
+            template=template,
+            detail="mẫu gọi lồng nhau hoặc tạo dữ liệu quá nhiều.",
+            fix=_FIX_LIMIT,
+        ) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, jinja2.TemplateError) as error:
+        raise TemplateProblem(
+            template=template,
+            detail=f"mẫu tính hoặc gọi sai ({type(error).__name__}: {str(error)[:200]}).",
+            fix="mở mẫu bằng Word, sửa biểu thức trong thẻ {{ … }} hoặc {% … %} đó.",
+        ) from None
+
+
+_FIX_SYNTAX = "mở mẫu bằng Word, sửa thẻ {{ … }} hoặc {% … %} ở chỗ đó."
+
+
+def _syntax(error: jinja2.TemplateSyntaxError) -> str:
+    where = " / ".join(line.strip() for line in getattr(error, "docx_context", []) if line)
+    near = f" gần: «{where[:200]}»" if where else ""
+    return f"thẻ mẫu viết sai ({error.message}){near}."
+
+
+def _undefined(template: Path, context: dict[str, Any] | None, error: Exception) -> str:
+    """The missing variables with their full names and places, as check-template says."""
+    if context is not None:
+        from .template_check import check_template  # it imports this module
+
+        try:
+            unknown = check_template(template, context).unknown
+        except Exception:  # the message is still right without the places  # noqa: BLE001
+            unknown = []
+        if unknown:
+            listed = "; ".join(f"{path}, ở {where}" for path, where in unknown[:10])
+            more = f" (và {len(unknown) - 10} chỗ nữa)" if len(unknown) > 10 else ""
+            return f"mẫu dùng biến mà dữ liệu không có: {listed}{more}."
+    return f"mẫu dùng biến không có ({error})."
+
+
+def compile_template(template: Path, source: str) -> jinja2.Template:
+    """``source`` (a part of ``template``) compiled in the sandbox; a syntax error is exit 3."""
+    try:
+        return _ENVIRONMENT.from_string(source)
+    except jinja2.TemplateSyntaxError as error:
+        line = source.split("\n")[error.lineno - 1] if error.lineno else ""
+        error.docx_context = [re.sub(r"<[^>]+>", "", line)]  # the paragraph, as docxtpl says
+        raise TemplateProblem(template=template, detail=_syntax(error), fix=_FIX_SYNTAX) from None
 
 
 def render_docx(
@@ -44,8 +124,8 @@ def render_docx(
     custom: dict[str, str],
 ) -> bytes:
     """The rendered document with its core (title, author, …) and custom properties."""
-    document = _open(template)
-    with template_errors(template):
+    document = open_template(template)
+    with rendering(template, context):
         document.render(context, jinja_env=with_compile_cache(_ENVIRONMENT), autoescape=True)
     split_long_tables(document.docx.element.body)  # LibreOffice: minutes → seconds
     _set_properties(document, properties)
@@ -53,28 +133,9 @@ def render_docx(
     return deterministic_bytes(document.docx)
 
 
-@contextmanager
-def template_errors(template: Path) -> Iterator[None]:
-    """Turn what rendering ``template`` raises into the clerk's message (exit code 3)."""
-    try:
-        yield
-    except jinja2.UndefinedError as error:
-        raise TemplateProblem(
-            template=template, detail=f"mẫu dùng biến không có ({error}).", fix=_FIX_VARIABLE
-        ) from None
-    except SecurityError as error:
-        raise TemplateProblem(
-            template=template,
-            detail=f"mẫu làm việc bị cấm ({error}).",
-            fix="chỉ dùng biến và bộ lọc có trong README.",
-        ) from None
-    except jinja2.TemplateSyntaxError as error:
-        where = " / ".join(line.strip() for line in getattr(error, "docx_context", []) if line)
-        raise TemplateProblem(
-            template=template,
-            detail=f"thẻ mẫu viết sai ({error.message}) gần: «{where[:200]}».",
-            fix="mở mẫu bằng Word, sửa thẻ {{ … }} hoặc {% … %} ở chỗ đó.",
-        ) from None
+def template_errors(template: Path):
+    """What rendering ``template`` raises, as the clerk's message (see :func:`rendering`)."""
+    return rendering(template)
 
 
 class _Template(CachedTemplate):
@@ -86,7 +147,12 @@ class _Template(CachedTemplate):
         return tree
 
 
-def _open(template: Path) -> DocxTemplate:
+def open_template(template: Path) -> DocxTemplate:
+    """The template opened by docxtpl; a missing or damaged file is a TemplateProblem."""
+    if not template.is_file():
+        raise TemplateProblem(
+            template=template, detail="không có tệp này.", fix="ghi đúng đường dẫn tới tệp .docx."
+        )
     try:
         document = _Template(template)  # same bytes, cleaned and compiled once
         document.init_docx()

@@ -23,7 +23,7 @@ from lxml import etree
 from ..common.errors import TemplateProblem
 from ..figures.checkup import check_folder
 from .context import build_context, kind_context
-from .render import make_environment
+from .render import make_environment, open_template
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -238,10 +238,7 @@ def _known(path: str, provided: set[str]) -> bool:
 def template_report(template: Path, data_dir: Path) -> TemplateReport:
     """Check ``template`` against the context the data folder ``data_dir`` gives."""
 
-    if not template.is_file():
-        raise TemplateProblem(
-            template=template, detail="không có tệp này.", fix="ghi đúng đường dẫn tới tệp .docx."
-        )
+    open_template(template)  # a missing or damaged file is a TemplateProblem, said once
     checkup = check_folder(data_dir)
     context = build_context(checkup.inputs.metadata, checkup.appendices, sector=checkup.sector)
     context.update(kind_context(checkup.inputs))

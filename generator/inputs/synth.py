@@ -11,6 +11,7 @@ are drawn from a seeded generator.
 
 from __future__ import annotations
 
+import os
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -20,7 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..common.errors import InvalidData, MissingInput, Problem
+from ..common.errors import InvalidData, MissingInput, OutputProblem, Problem
+from ..common.files import os_reason, staging
 from ..common.tomlfile import read_toml
 from ..kinds.metadata import find_metadata
 from .folder import load_inputs
@@ -28,6 +30,7 @@ from .headers import COUNT_COLUMNS
 
 PLAN_FILE = "ke-hoach.csv"
 SETTINGS_FILE = "gia-lap.toml"
+MAX_SCALE = 50  # 45 is about the whole country (24 million people)
 SCHOOL_SIZE = {"MN": 180, "TH": 550, "THCS": 450}  # pupils per school, on average
 SCHOOL_NAMES = (
     "Lê Lợi", "Trần Phú", "Nguyễn Du", "Quang Trung", "Hoa Sen", "Sao Mai", "Họa Mi",
@@ -205,16 +208,44 @@ def _birth_dates(levels: np.ndarray, kind: str, rng: np.random.Generator) -> np.
 
 
 def write_synthetic(target: Path, source: Path, scale: float, seed: int, fmt: str) -> Path:
-    """A data folder with a synthetic export (``ca-nhan.<fmt>``), the plan and the metadata."""
+    """A data folder with a synthetic export (``ca-nhan.<fmt>``), the plan and the metadata.
 
+    The files are written in a staging folder beside ``target`` and moved in when all are
+    complete: a full disk, a read-only folder or Ctrl+C leaves no half-written file.
+    """
+    if not 0 < scale <= MAX_SCALE:
+        message = f"tỉ lệ {scale} nằm ngoài khoảng cho phép (lớn hơn 0, tối đa {MAX_SCALE})."
+        fix = "chọn --scale, ví dụ 0.01 (bộ nhỏ), 1 (cả thư mục khuôn) hoặc 45 (cả nước)."
+        raise InvalidData([Problem(file="tuỳ chọn --scale", message=message, fix=fix)])
     id_prefix, office_prefix = read_settings(source)
-    inputs = load_inputs(source)
-    table = plan(inputs.units, scale, seed, office_prefix)
-    target.mkdir(parents=True, exist_ok=True)
+    table = plan(load_inputs(source).units, scale, seed, office_prefix)
     metadata = find_metadata(source)
-    shutil.copyfile(metadata, target / metadata.name)
-    table.to_csv(target / PLAN_FILE, index=False, encoding="utf-8-sig")
-    path = target / f"ca-nhan.{fmt}"
+    name = f"ca-nhan.{fmt}"
+    try:
+        with staging(target.parent) as work:
+            shutil.copyfile(metadata, work / metadata.name)
+            table.to_csv(work / PLAN_FILE, index=False, encoding="utf-8-sig")
+            _write_people(work / name, table, seed, fmt, id_prefix)
+            _move_into(work, target)
+    except OSError as error:
+        raise OutputProblem(
+            path=target,
+            detail=os_reason(error),
+            fix="kiểm tra quyền ghi và chỗ trống trên đĩa, hoặc chọn thư mục khác.",
+        ) from None
+    return target / name
+
+
+def _move_into(work: Path, target: Path) -> None:
+    """All files into ``target`` at once when it is new, else each file replaced whole."""
+    if not target.exists():
+        os.rename(work, target)
+        return
+    for path in sorted(work.iterdir()):
+        os.replace(path, target / path.name)
+
+
+def _write_people(path: Path, table: pd.DataFrame, seed: int, fmt: str, id_prefix: str) -> None:
     writer = None
     start = 0
     with open(path, "wb") as stream:
@@ -230,7 +261,6 @@ def write_synthetic(target: Path, source: Path, scale: float, seed: int, fmt: st
                 stream.write(("\ufeff" if stream.tell() == 0 else "").encode() + text.encode())
         if writer:
             writer.close()
-    return path
 
 
 def _chunks(table: pd.DataFrame, people: int = 2_000_000) -> list[pd.DataFrame]:
