@@ -7,11 +7,11 @@ import time
 from datetime import date
 
 from click.testing import CliRunner
-from generator.forms.report_docx import consolidate
 
 from generator.archive.build import build
 from generator.cli.main import cli
 from generator.forms.making import make_forms
+from generator.forms.report import consolidate
 from generator.inputs.synth import write_synthetic
 
 from .conftest import SHIPPED
@@ -28,10 +28,11 @@ def _everything(data, out, tag: str) -> dict[str, bytes]:
     result = CliRunner().invoke(cli, ["diff", str(first), str(data), "--xlsx", str(compared)])
     assert result.exit_code == 0, result.stderr
     made = make_forms(data, out, workers=1)
-    collected = consolidate(made.folder, date(2023, 7, 1))
+    collected = consolidate(made.folder.parent, date(2023, 7, 1))
     files = {"so-sanh.xlsx": compared.read_bytes(), **_files(made.folder)}
     files.update({path.name: path.read_bytes() for path in collected.outputs})
-    shutil.move(made.folder, out / f"mau-bao-cao-{tag}")  # the next run starts afresh
+    for folder in (made.folder, made.kept):  # the next run starts afresh (the key stays)
+        shutil.move(folder, out / f"{folder.name}-{tag}")
     return files
 
 
