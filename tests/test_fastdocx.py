@@ -137,7 +137,7 @@ def test_one_compiled_template_serves_many_units():
 @pytest.mark.parametrize(
     ("tag", "said"),
     [
-        ("{{ bien_khong_co }}", "biến không có"),
+        ("{{ bien_khong_co }}", "mẫu dùng biến"),
         ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "bị cấm"),
         ("{% for %}", "thẻ mẫu viết sai"),
     ],

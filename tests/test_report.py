@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, datetime
+from datetime import date
 
 import docx
 import pytest
-from openpyxl import load_workbook
 
 from generator.archive.build import build
 from generator.archive.issuing import issue
-from generator.forms.making import FIRST_ROW, REASONS, make_forms
+from generator.forms.making import make_forms
+from generator.forms.register import KEPT_FOLDER
 from generator.forms.report import consolidate
 from generator.inputs.synth import write_synthetic
 from generator.kinds.templates import shipped
 
 from .conftest import SHIPPED
+from .test_forms import fill
 
 
 @pytest.fixture(scope="module")
@@ -32,16 +33,10 @@ def collected(tmp_path_factory):
     issue(draft.version.path, 5, date(2023, 6, 26))
     forms = make_forms(data, output, workers=1)
     paths = sorted(forms.folder.rglob("*.xlsx"))
-    paths[0].unlink()
-    for path in paths[1:]:
-        book = load_workbook(path)
-        sheet = book.active
-        for row in range(FIRST_ROW, sheet.max_row + 1):
-            if sheet.cell(row=row, column=1).value is not None:
-                sheet.cell(row=row, column=7, value=REASONS[row % len(REASONS)])
-                sheet.cell(row=row, column=9, value=datetime(2023, 7, 1))
-        book.save(path)
-    return forms.folder, consolidate(forms.folder, today=date(2023, 6, 26)), len(paths)
+    for path in paths[1:]:  # the first unit does not reply
+        fill(path, forms.returned / path.relative_to(forms.folder))
+    root = forms.folder.parent
+    return root, consolidate(root, today=date(2023, 6, 26)), len(paths)
 
 
 def _text(path) -> str:
@@ -60,7 +55,7 @@ def test_the_report_cites_the_issued_notice(collected):
 
 def test_the_result_file_holds_the_documented_fields_and_the_report_prints_them(collected):
     folder, result, forms = collected
-    data = json.loads((folder.parent / "tong-hop-bao-cao.json").read_text(encoding="utf-8"))
+    data = json.loads((folder / "tong-hop-bao-cao.json").read_text(encoding="utf-8"))
     assert sorted(data) == sorted(
         [
             "da_nhan",
@@ -83,10 +78,10 @@ def test_the_result_file_holds_the_documented_fields_and_the_report_prints_them(
 
 def test_a_template_edited_in_word_next_to_the_forms_is_used(collected, tmp_path):
     folder, _, _ = collected
-    copy = tmp_path / "mau-bao-cao"
+    copy = tmp_path / "ky-nay"
     shutil.copytree(folder, copy)
     template = docx.Document(str(shipped("mau-bao-cao-tong-hop.docx")))
     template.paragraphs[-1].insert_paragraph_before("Ghi chú riêng của Sở.")
-    template.save(str(copy / "mau-bao-cao-tong-hop.docx"))
+    template.save(str(copy / KEPT_FOLDER / "mau-bao-cao-tong-hop.docx"))
     result = consolidate(copy, today=date(2023, 6, 26))
     assert "Ghi chú riêng của Sở." in _text(next(p for p in result.outputs if p.suffix == ".docx"))

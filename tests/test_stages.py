@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generator"
 STAGES = (
     "common", "kinds", "inputs", "figures", "documents", "convert", "archive", "checks", "forms",
-    "cli",
+    "web", "cli",
 )  # fmt: skip
 PLACE_WORDS = ("Hải Phòng", "hpnet", "quận, huyện", "thành phố")
 

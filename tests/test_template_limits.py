@@ -19,7 +19,7 @@ from generator.inputs.synth import write_synthetic
 
 from .conftest import ROOT, SHIPPED
 
-NOTICE = ROOT / "templates" / "mau-thong-bao.docx"
+NOTICE = ROOT / "templates" / "thong-bao" / "mau-thong-bao.docx"
 FORM = ROOT / "templates" / "mau-bao-cao.docx"
 
 

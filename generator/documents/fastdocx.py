@@ -32,7 +32,7 @@ from lxml import etree
 
 from ..common.errors import TemplateProblem
 from .docx_xml import FIXED_ZIP_TIME
-from .render import make_environment, rendering, template_errors
+from .render import compile_template, make_environment, rendering, template_errors
 
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PARAGRAPH = re.compile(r"<w:p([ >])")
@@ -59,7 +59,7 @@ class CompiledTemplate:
             for name, text in self._parts():
                 if any(tag in text for tag in _TAGGED):
                     cleaned = _PARAGRAPH.sub(r"\n<w:p\1", self._helper.patch_xml(text))
-                    self._compiled[name] = self._environment.from_string(cleaned)
+                    self._compiled[name] = compile_template(template, cleaned)
                     if _TC_TAG.search(text):
                         self._fix_tables.add(name)
             self._properties = self._property_templates()

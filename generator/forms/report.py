@@ -56,7 +56,7 @@ def consolidate(folder: Path, today: date | None = None, returned: Path | None =
     data = collected_data(result)
     context = report_context(metadata, data, _notice(root, metadata))
     context["van_ban"]["ky_hieu"] = kind.ky_hieu
-    template = resolve(folder, kind.mau_van_ban, kind)
+    template = resolve(root / KEPT_FOLDER, kind.mau_van_ban, kind)  # an edited copy there wins
     properties = {
         "title": f"{kind.ten_loai.capitalize()} {kind.mo_ta}",
         "subject": kind.ky_hieu,

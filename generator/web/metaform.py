@@ -1,38 +1,33 @@
-"""The document's information as a form: read from and written back to ``thong-bao.toml``.
+"""The document's information as a form: read from and written back to its TOML file.
 
-The TOML file stays the stored form: it is edited with tomlkit, so the clerk's comments and
-layout survive, then checked exactly as ``vanban build`` checks it before it replaces the file.
-The fields are those the metadata reader declares (``kinds.metadata.FIELDS``).
+The TOML file (``thong-bao.toml`` or ``van-ban.toml``) stays the stored form: it is edited with
+tomlkit, so the clerk's comments and layout survive, then checked exactly as ``vanban build``
+checks it before it replaces the file. The fields, their types and their Vietnamese labels are
+the ones the folder's document kind declares (``[[truong]]`` in its ``kind.toml``).
 """
 
 from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import tomlkit
 
-from ..common.errors import InvalidData, Problem
+from ..common.errors import InvalidData, MissingInput, Problem
 from ..common.files import write_atomic
-from ..kinds.metadata import FIELDS, METADATA_FILE, Field, load_metadata
+from ..kinds.declaration import MetadataField
+from ..kinds.metadata import METADATA_FILE, find_metadata, kind_of, load_metadata
 
-# Vietnamese labels of the declared keys; a key without one shows its own name.
-LABELS = {
-    "co_quan.chu_quan": "Cơ quan chủ quản",
-    "co_quan.ban_hanh": "Cơ quan ban hành",
-    "co_quan.ten": "Tên cơ quan (viết thường)",
-    "co_quan.dia_danh": "Địa danh",
-    "van_ban.ky_hieu": "Ký hiệu văn bản",
-    "van_ban.trich_yeu": "Trích yếu",
-    "so_lieu.thoi_diem": "Số liệu tính đến",
-    "so_lieu.han_bao_cao": "Hạn báo cáo",
-    "so_lieu.he_thong_nop": "Nơi nộp báo cáo",
-    "ky.quyen_han": "Quyền hạn ký (mỗi dòng một dòng)",
-    "ky.nguoi_ky": "Người ký",
-    "noi_nhan.danh_sach": "Nơi nhận (mỗi dòng một nơi)",
-    "noi_nhan.luu": "Lưu",
+# How each declared type is typed in the form.
+_INPUTS = {
+    "chu": "text",
+    "danh_sach": "lines",
+    "ngay_gio": "datetime",
+    "ngay": "date",
+    "so_nguyen": "integer",
+    "so_thuc": "number",
 }
 
 
@@ -40,7 +35,7 @@ LABELS = {
 class FormField:
     key: str
     label: str
-    kind: str  # text | lines | datetime
+    kind: str  # text | lines | datetime | date | integer | number
     required: bool
     value: str  # as shown in the input
     problem: str = ""
@@ -50,6 +45,23 @@ class FormField:
         return "f-" + self.key.replace(".", "-")
 
 
+def metadata_path(data_dir: Path) -> Path:
+    """The folder's information file (a new folder gets ``thong-bao.toml``)."""
+    try:
+        return find_metadata(data_dir)
+    except MissingInput:
+        return data_dir / METADATA_FILE
+
+
+def declared_fields(data_dir: Path) -> list[MetadataField]:
+    path = metadata_path(data_dir)
+    if path.is_file():
+        return list(kind_of(path).truong)
+    from ..kinds.templates import find_kind
+
+    return list(find_kind(None).truong)
+
+
 def form_fields(
     data_dir: Path, typed: dict[str, str] | None = None, problems=()
 ) -> list[FormField]:
@@ -57,12 +69,17 @@ def form_fields(
     document = _document(data_dir)
     by_key = {p.key: str(p) for p in problems if p.key}
     fields = []
-    for field in FIELDS:
-        value = typed[field.key] if typed is not None else _shown(_get(document, field), field)
-        label = LABELS.get(field.key, field.key)
+    for field in declared_fields(data_dir):
+        kind = _INPUTS[field.kieu]
+        value = typed[field.khoa] if typed is not None else _shown(_get(document, field), kind)
         fields.append(
             FormField(
-                field.key, label, field.kind, field.required, value, by_key.get(field.key, "")
+                field.khoa,
+                field.nhan[:1].upper() + field.nhan[1:],
+                kind,
+                field.bat_buoc,
+                value,
+                by_key.get(field.khoa, ""),
             )
         )
     return fields
@@ -71,13 +88,14 @@ def form_fields(
 def save_form(data_dir: Path, typed: dict[str, str]) -> None:
     """Write the typed values into ``thong-bao.toml`` when the result passes the checks."""
     document = _document(data_dir)
+    path = metadata_path(data_dir)
     problems = []
-    for field in FIELDS:
-        value, problem = _parsed(field, typed.get(field.key, ""))
+    for field in declared_fields(data_dir):
+        value, problem = _parsed(field.khoa, _INPUTS[field.kieu], typed.get(field.khoa, ""), path)
         if problem:
             problems.append(problem)
             continue
-        section, name = field.key.split(".")
+        section, name = field.khoa.split(".", 1)
         table = document.setdefault(section, tomlkit.table())
         if value is None:
             table.pop(name, None)
@@ -90,14 +108,14 @@ def save_form(data_dir: Path, typed: dict[str, str]) -> None:
         raise InvalidData(problems)
     text = tomlkit.dumps(document).encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="vanban-web-") as work:
-        trial = Path(work) / METADATA_FILE
+        trial = Path(work) / path.name
         trial.write_bytes(text)
         load_metadata(trial)  # raises InvalidData naming each key
-    write_atomic(data_dir / METADATA_FILE, text)
+    write_atomic(path, text)
 
 
 def _document(data_dir: Path) -> tomlkit.TOMLDocument:
-    path = data_dir / METADATA_FILE
+    path = metadata_path(data_dir)
     if not path.is_file():
         return tomlkit.document()
     try:
@@ -107,39 +125,49 @@ def _document(data_dir: Path) -> tomlkit.TOMLDocument:
         raise
 
 
-def _get(document: tomlkit.TOMLDocument, field: Field):
-    section, name = field.key.split(".")
+def _get(document: tomlkit.TOMLDocument, field: MetadataField):
+    section, name = field.khoa.split(".", 1)
     table = document.get(section)
     return table.get(name) if isinstance(table, dict) else None
 
 
-def _shown(value, field: Field) -> str:
+def _shown(value, kind: str) -> str:
     if value is None:
         return ""
-    if field.kind == "lines" and isinstance(value, list):
+    if kind == "lines" and isinstance(value, list):
         return "\n".join(str(item) for item in value)
-    if field.kind == "datetime" and isinstance(value, datetime):
+    if kind == "datetime" and isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M")
     return str(value)
 
 
-def _parsed(field: Field, text: str):
+_PARSERS = {
+    "datetime": (
+        lambda text: datetime.fromisoformat(text).replace(second=0, microsecond=0),
+        "ngày giờ",
+        "chọn ngày và giờ, ví dụ 2023-06-23 11:30.",
+    ),
+    "date": (date.fromisoformat, "ngày", "chọn ngày, ví dụ 2023-06-30."),
+    "integer": (int, "số nguyên", "ghi một số nguyên, ví dụ 5."),
+    "number": (lambda text: float(text.replace(",", ".")), "số", "ghi một số, ví dụ 2,5."),
+}
+
+
+def _parsed(key: str, kind: str, text: str, path: Path):
     text = text.strip()
     if not text:
         return None, None
-    if field.kind == "lines":
+    if kind == "lines":
         array = tomlkit.array()
         array.extend(line.strip() for line in text.splitlines() if line.strip())
         array.multiline(len(array) > 2)
         return array, None
-    if field.kind == "datetime":
+    if kind in _PARSERS:
+        parse, what, fix = _PARSERS[kind]
         try:
-            return datetime.fromisoformat(text).replace(second=0, microsecond=0), None
+            return parse(text), None
         except ValueError:
-            fix = "chọn ngày và giờ, ví dụ 2023-06-23 11:30."
-            return None, Problem(
-                METADATA_FILE, f"«{text}» không phải ngày giờ.", fix, key=field.key
-            )
+            return None, Problem(path.name, f"«{text}» không phải {what}.", fix, key=key)
     return text, None
 
 

@@ -15,7 +15,7 @@ from .app import page, period_dir, redirect, require, settings
 from .cache import checked
 from .cells import cell_place
 from .periods import list_periods
-from .seams import new_period
+from .seams import new_period, new_period_of_kind
 
 router = APIRouter()
 _NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
@@ -25,9 +25,13 @@ _NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 def periods_page(request: Request):
     require(request, "read")
     config = settings(request)
-    return page(
-        request, "periods.html", {"periods": list_periods(config.data_root, config.output_root)}
-    )
+    from ..kinds.templates import kind_names
+
+    periods = list_periods(config.data_root, config.output_root)
+    return page(request, "periods.html", {"periods": periods, "kinds": kind_names()})
+
+
+KIND_CHOICE = "loai:"  # «Tạo kỳ mới» from a document kind rather than a previous period
 
 
 @router.post("/ky-moi")
@@ -41,7 +45,11 @@ async def new_period_action(request: Request):
             detail="tên kỳ chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang.",
             fix="đặt tên theo ngày số liệu, ví dụ 2023-09-15.",
         )
-    new_period(period_dir(request, source), settings(request).data_root / name)
+    target = settings(request).data_root / name
+    if source.startswith(KIND_CHOICE):
+        new_period_of_kind(source.removeprefix(KIND_CHOICE), target)
+    else:
+        new_period(period_dir(request, source), target)
     return redirect(request, f"/ky/{name}")
 
 
@@ -126,7 +134,7 @@ async def metadata_save(request: Request, name: str):
         fields = metaform.form_fields(data_dir, typed, error.problems)
         context = {"name": name, "fields": fields, "problems": error.problems}
         return page(request, "metadata.html", context, status=422)
-    target = data_dir / metaform.METADATA_FILE
+    target = metaform.metadata_path(data_dir)
     accounts.audit(settings(request).output_root, current, "sửa thông tin", f"{name}/{target.name}",
                    sha256(target))  # fmt: skip
     fields = metaform.form_fields(data_dir)

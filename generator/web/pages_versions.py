@@ -100,7 +100,7 @@ def issue_action(
     if not xac_nhan:
         return page(request, "issue_confirm.html", context)
     try:
-        result = issue_version(found.path, number, issued_on)
+        result = issue_version(found.path, number, issued_on, holder=f"{current.name} (trang web)")
     except VanbanError as error:
         context["refused"] = readable(request, str(error))
         return page(request, "issue_confirm.html", context, status=409)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..archive import register
 from ..archive.build import BuildResult
-from ..archive.issuing import issue, issued_versions
+from ..archive.issuing import issue
 from ..archive.preview import preview
 from ..archive.versions import Version
 from ..common.errors import MissingInput, OutputProblem
@@ -36,24 +37,30 @@ class RegisterEntry:
     version: str  # "<period>/vNNN"
 
 
-def issue_version(version: Path, number: int, issued_on: date) -> BuildResult:
-    """Issue the draft ``version`` (a refused number raises the library's VanbanError)."""
+def issue_version(
+    version: Path, number: int, issued_on: date, holder: str | None = None
+) -> BuildResult:
+    """Issue the draft ``version`` (a refused number raises the library's VanbanError).
+
+    The number is reserved in the output root's register (a database constraint), so two
+    servers, or the page and the command line, never issue one number twice.
+    """
     with _ISSUING:
-        return issue(version, number, issued_on)
+        return issue(version, number, issued_on, holder=holder)
 
 
 def register_entries(output_root: Path, symbol: str, year: int) -> list[RegisterEntry]:
     """The numbers already issued for ``symbol`` in ``year``, in number order."""
     entries = [
         RegisterEntry(
-            v.manifest["so"],
-            v.manifest.get("ky_hieu", ""),
-            v.manifest.get("nam"),
-            v.manifest.get("ngay_ban_hanh") or "",
-            f"{v.path.parent.name}/{v.name}",
+            entry.number,
+            entry.symbol,
+            entry.year,
+            entry.issued_on.isoformat(),
+            entry.issued or f"{entry.draft} (đang ban hành)",
         )
-        for v in issued_versions(output_root)
-        if v.manifest.get("ky_hieu") == symbol and v.manifest.get("nam") == year
+        for entry in register.entries(output_root)
+        if entry.symbol == symbol and entry.year == year
     ]
     return sorted(entries, key=lambda entry: entry.number)
 
@@ -72,6 +79,18 @@ def page_pictures(version: Version) -> list[Path]:
         pages = preview(source, PICTURE_DPI)
         (folder / DONE).write_bytes(b"")  # only a complete set of pictures is reused
         return pages
+
+
+def new_period_of_kind(kind: str, target: Path) -> Path:
+    """A new, ready-to-fill data folder ``target`` for the document kind ``kind``.
+
+    The same folder as ``vanban new <kind> <target>``: commented information file and the
+    table's headers (.xlsx and .csv).
+    """
+    from ..inputs.scaffold import new_folder
+
+    new_folder(kind, target)
+    return target
 
 
 def new_period(source: Path, target: Path) -> Path:

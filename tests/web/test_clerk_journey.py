@@ -134,7 +134,7 @@ def test_the_information_form_writes_the_toml_and_keeps_its_comments(serve, page
 
     page.get_by_label("Quyền hạn ký").fill("TM. BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ\nTRƯỞNG BAN")
     page.get_by_label("Người ký").fill("Nguyễn Thị Hoa")
-    page.get_by_label("Hạn báo cáo").fill("2023-07-05T17:00")
+    page.get_by_label("Hạn các đơn vị gửi báo cáo").fill("2023-07-05T17:00")
     page.get_by_role("button", name="Lưu thông tin").click()
     expect(page.get_by_role("status")).to_have_text("Đã lưu thông tin văn bản.")
     snapshot(page, "thong-tin")

@@ -142,20 +142,24 @@ def test_returned_forms_in_a_zip_stay_inside_and_a_bomb_is_refused(serve):
     site = serve()
     folder = site.output / PERIOD / "bao-cao-da-nop"
     folder.mkdir(parents=True)
-    form = io.BytesIO()
-    Workbook().save(form)
+    form, book = io.BytesIO(), Workbook()
+    book.active.append(["STT", "Họ và tên", "Lý do chưa đồng bộ", "Biện pháp khắc phục",
+                        "Ngày dự kiến hoàn thành", "Mã dòng"])  # fmt: skip
+    book.save(form)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as bundle:
         bundle.writestr("../../../thoat.xlsx", form.getvalue())
         bundle.writestr("Phòng GDĐT A/Trường B.xlsx", form.getvalue())
         bundle.writestr("Trường C.xlsx", b"PK not a workbook")
         bundle.writestr("ghi-chu.txt", b"x")
+        bundle.writestr("Trường D.xlsx", _workbook_without_a_form_header())
     saved = save_returned(folder, [("tra-ve.zip", buffer.getvalue())])
     assert sorted(saved.saved) == ["phong-gddt-a/truong-b.xlsx", "thoat.xlsx"]
     assert saved.skipped == ["ghi-chu.txt"]
-    assert (
-        len(saved.refused) == 1 and "«Trường C.xlsx»: không đọc được tệp .xlsx" in saved.refused[0]
-    )
+    refused = sorted(saved.refused)
+    assert len(refused) == 2
+    assert refused[0].startswith("«Trường C.xlsx»: không đọc tệp này: tệp bị hỏng")
+    assert refused[1].startswith("«Trường D.xlsx»: không thấy dòng tiêu đề của mẫu")
     assert not (folder / "truong-c.xlsx").exists()
     assert not list(site.output.parent.glob("thoat*"))
     bomb = io.BytesIO()
@@ -244,3 +248,26 @@ def test_vanban_web_serves_the_page(tmp_path):
     finally:
         server.terminate()
         server.wait(15)
+
+
+def test_a_new_period_from_a_kind_is_a_ready_to_fill_folder(serve):
+    site = serve()
+    client, token = _client(site)
+    assert 'value="loai:cong-van-don-doc"' in client.get("/").text
+    answer = client.post(
+        "/ky-moi", data={"csrf": token, "tu_ky": "loai:cong-van-don-doc", "ten": "2024-03-15"}
+    )
+    assert answer.status_code in (200, 303)
+    made = site.data / "2024-03-15"
+    assert sorted(p.name for p in made.iterdir()) == ["don-vi.csv", "don-vi.xlsx", "van-ban.toml"]
+    assert 'loai = "cong-van-don-doc"' in (made / "van-ban.toml").read_text(encoding="utf-8")
+    refused = client.post(
+        "/ky-moi", data={"csrf": token, "tu_ky": "loai:../../etc", "ten": "2024-03-16"}
+    )
+    assert refused.status_code in (404, 422) and not (site.data / "2024-03-16").exists()
+
+
+def _workbook_without_a_form_header() -> bytes:
+    data = io.BytesIO()
+    Workbook().save(data)
+    return data.getvalue()
