@@ -193,15 +193,3 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def saved_bytes(document) -> bytes:
-    """What ``document.save`` writes (a .docx or .xlsx), through :func:`stable_zip`."""
-    raw = io.BytesIO()
-    document.save(raw)
-    return stable_zip(raw.getvalue())
-
-
-def fixed_zip(data: bytes) -> bytes:
-    """The zip ``data`` with one fixed time for every entry (see :func:`stable_zip`)."""
-    return stable_zip(data)

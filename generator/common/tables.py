@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -23,12 +22,12 @@ from typing import Any
 
 from openpyxl.cell.cell import Cell
 
+from .files import stable_zip
+
 FIXED_TIME = datetime(2020, 1, 1)
-_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 VISIBLE_REPLACEMENT = "\ufffd"
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def clean_text(text: str) -> str:
@@ -63,23 +62,7 @@ def workbook_bytes(book) -> bytes:
     book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_zip(buffer.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    output = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = _MODIFIED.sub(rb"\g<1>2020-01-01T00:00:00Z\2", data)
-            target.writestr(entry, data)
-    return output.getvalue()
+    return stable_zip(buffer.getvalue(), FIXED_TIME)
 
 
 def csv_value(value: Any) -> str:

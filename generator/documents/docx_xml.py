@@ -7,6 +7,7 @@ does not call the file corrupt.
 from __future__ import annotations
 
 import copy
+import io
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -19,7 +20,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from ..common.files import FIXED_ZIP_TIME, saved_bytes  # noqa: F401  (FIXED_ZIP_TIME: re-exported)
+from ..common.files import FIXED_ZIP_TIME, stable_zip  # noqa: F401  (FIXED_ZIP_TIME: re-exported)
 
 FONT = "Times New Roman"
 _PPR_AFTER_BORDER = (
@@ -216,7 +217,9 @@ def deterministic_bytes(document) -> bytes:
     python-docx stamps each entry with the current time; rewriting the zip with
     one fixed time and sorted-by-original order makes equal content give equal bytes.
     """
-    return saved_bytes(document)
+    raw = io.BytesIO()
+    document.save(raw)
+    return stable_zip(raw.getvalue())
 
 
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..archive.versions import versions
 from ..common.errors import FormsProblem, MissingInput, OutputProblem
-from ..common.files import sha256
+from ..common.files import FIXED_ZIP_TIME, sha256
 from ..common.names import unique_slugs
 from ..common.staging import exclusive, finished, staging_folder
 from ..common.tables import clean_text, csv_bytes
@@ -58,7 +58,6 @@ __all__ = ["FIRST_ROW", "FORMS_FOLDER", "REASONS", "REGISTER", "SECRET_FILE", "m
 
 FORM_TEMPLATE = "mau-bao-cao.docx"
 LOCK_FILE = ".mau-bao-cao.lock"
-_FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -367,7 +366,7 @@ def _zip_offices(forms: Path) -> list[Path]:
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
             for form in sorted(office.iterdir()):
                 if form.suffix in FORM_SUFFIXES:
-                    info = zipfile.ZipInfo(f"{office.name}/{form.name}", date_time=_FIXED_ZIP_TIME)
+                    info = zipfile.ZipInfo(f"{office.name}/{form.name}", date_time=FIXED_ZIP_TIME)
                     bundle.writestr(info, form.read_bytes(), zipfile.ZIP_DEFLATED)
         zips.append(archive)
     return zips

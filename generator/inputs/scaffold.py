@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
 from ..common.errors import OutputProblem
-from ..common.files import fixed_zip
+from ..common.files import stable_zip
 from ..kinds.declaration import KindSpec
 from ..kinds.metadata import KIND_KEY
 from ..kinds.templates import find_kind
@@ -89,7 +89,7 @@ def _workbook(header: list[str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()  # Workbook.save would stamp "modified" with now
-    return fixed_zip(buffer.getvalue())
+    return stable_zip(buffer.getvalue())
 
 
 def _write_folder(target: Path, files: dict[str, bytes]) -> None:
