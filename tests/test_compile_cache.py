@@ -22,7 +22,7 @@ def test_documents_are_the_same_bytes_with_and_without_the_cache(tmp_path, monke
     assert not cache.exists()
     cold = _docx(tmp_path, monkeypatch, "b", cache)
     entries = sorted(cache.iterdir())
-    assert {p.suffix for p in entries} == {".xml", ".pyc"}  # cleaned XML and compiled code
+    assert [p.suffix for p in entries] == [".mau"]  # the notice's template, compiled
     warm = _docx(tmp_path, monkeypatch, "c", cache)
     assert sorted(cache.iterdir()) == entries  # reused, nothing new
     for entry in entries:  # damaged entries are recomputed, never trusted
@@ -48,3 +48,25 @@ def test_two_builds_at_once_share_a_cold_cache(tmp_path):
     first, second = (next((tmp_path / f"o{n}").rglob("*.docx")).read_bytes() for n in range(2))
     assert first == second
     assert not list(cache.glob(".tam-*"))  # no half-written entry left
+
+
+def test_a_build_with_the_template_compiled_before_imports_neither_docxtpl_nor_python_docx(
+    tmp_path,
+):
+    cache = tmp_path / "cache"
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "VANBAN_CACHE": str(cache)}
+    probe = (
+        "import sys; from generator.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit as end:\n    code = end.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'docxtpl', 'docx'}), code)"
+    )
+    for run in ("cold", "warm"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, "build", str(SHIPPED), "-o", str(tmp_path / run)],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        imported = done.stdout.strip().splitlines()[-1]
+        assert imported == ("['docx', 'docxtpl'] 0" if run == "cold" else "[] 0"), done.stderr

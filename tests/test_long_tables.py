@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 import subprocess
+import zipfile
 
 import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from lxml import etree
 
 from generator.archive.build import build
 from generator.documents import long_tables
-from generator.documents.long_tables import split_long_tables
+from generator.documents.stream import finish_body
 
 
 def _page_texts(pdf) -> list[str]:
@@ -80,16 +83,32 @@ def _table(rows: int, merged_from: int | None = None):
     return document
 
 
-def test_short_tables_are_left_alone():
-    document = _table(40)
-    assert split_long_tables(document.element.body, max_rows=40) == 0
+def _finished(document, max_rows: int, monkeypatch):
+    """The document as a build leaves it: its body through the row-by-row finishing."""
+    monkeypatch.setattr(long_tables, "MAX_ROWS", max_rows)
+    saved = io.BytesIO()
+    document.save(saved)
+    finished, written = (
+        finish_body(etree.tostring(document.element, encoding="unicode")),
+        io.BytesIO(),
+    )
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(written, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, finished.encode("utf-8") if name == "word/document.xml" else data)
+    return docx.Document(written)
+
+
+def test_short_tables_are_left_alone(monkeypatch):
+    document = _finished(_table(40), 40, monkeypatch)
     assert len(document.tables) == 1
+    assert len(document.tables[0].rows) == 41
 
 
-def test_pieces_repeat_the_header_and_never_cut_a_merged_cell():
-    document = _table(100, merged_from=39)  # rows 39–42 share one cell
-    assert split_long_tables(document.element.body, max_rows=40) == 1
+def test_pieces_repeat_the_header_and_never_cut_a_merged_cell(monkeypatch):
+    document = _finished(_table(100, merged_from=39), 40, monkeypatch)  # rows 39–42 merged
     pieces = document.tables
+    assert len(pieces) == 3
     assert [p.cell(0, 0).text for p in pieces] == ["STT"] * len(pieces)
     bodies = [[r.cells[0].text for r in p.rows[1:]] for p in pieces]
     assert sum(bodies, []) == [str(n) for n in range(1, 101)]

@@ -105,3 +105,19 @@ def test_document_numbers_below_ten_take_a_leading_zero():
     assert doc_number(5) == "05"
     assert doc_number(123) == "123"
     assert doc_number(None).strip() == ""
+
+
+def test_the_signs_are_those_of_babels_vietnamese_locale_and_figures_match_babels():
+    from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
+    from generator.common import vnformat
+
+    assert (
+        get_group_symbol("vi"),
+        get_decimal_symbol("vi"),
+    ) == (vnformat.GROUP_SIGN, vnformat.DECIMAL_SIGN)
+    for value in (0, 7, -5, 999, 1000, 121149, -1234567, 10**15):
+        assert count(value) == format_decimal(value, locale="vi")
+    for text in ("0.98", "0", "100", "1234.5", "-3.13", "3.125", "0.005", "99999.999"):
+        rounded = Decimal(text).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+        assert percent(Decimal(text)) == format_decimal(rounded, format="#,##0.00", locale="vi")

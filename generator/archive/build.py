@@ -14,7 +14,7 @@ from typing import Any
 from .. import __version__
 from ..convert.pdf import to_pdf
 from ..documents.context import build_context, kind_context
-from ..documents.render import render_docx
+from ..documents.fastdocx import CompiledTemplate, render_docx
 from ..figures.aggregate import Appendix, Counts, sector_total
 from ..figures.checkup import check_folder
 from ..figures.tieout import Disagreement
@@ -82,14 +82,14 @@ def render_version(
 ) -> BuildResult:
     """Render the notice (a draft, or issued with number and date) into a new version."""
     sector = sector_total(inputs.units, inputs.declarations)
+    template = CompiledTemplate(inputs.files[inputs.kind.mau_van_ban], layout=True)
     context = build_context(inputs.metadata, appendices, number, issued_on, sector=sector)
-    context.update(kind_context(inputs))
+    context.update(kind_context(inputs, template.names))
     fingerprint = inputs.fingerprint
     custom = {f"vanban.sha256.{key}": value for key, value in fingerprint.items()}
     custom["vanban.phien_ban_cong_cu"] = __version__
     custom["vanban.loai"] = inputs.kind.ma
     custom["vanban.mau_nd30"] = inputs.kind.mau_nd30  # which NĐ30 form `vanban check` applies
-    template = inputs.files[inputs.kind.mau_van_ban]
     title = inputs.kind.ten_loai.capitalize() or "Công văn"
     properties = _properties(title, inputs.metadata, number, issued_on)
     document = render_docx(template, context, properties, custom)

@@ -6,9 +6,16 @@ rebuilt from the cells' own widths, scaled to the text width of the page the
 table is on: the template's proportions are kept for any number of columns
 (squeezed hard, the table's text shrinks too, down to 8 pt).
 Tables whose grid already matches their cells are left exactly as they are.
+
+Two steps, so that a long table can be fitted one row at a time
+(:mod:`.table_rows`): :func:`plan` decides from the grid and the widest row,
+:func:`apply_to_grid` and :func:`apply_to_row` change the table.
+:func:`fit_columns` does both for every table of a parsed tree.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -19,27 +26,49 @@ TOLERANCE_TWIPS = 20  # a grid this close to its cells' widths is left alone
 _NS = {"w": W[1:-1]}
 
 
-def fit_columns(tree: etree._Element) -> None:
-    """Rebuild the grid of every table in ``tree`` (a rendered document part) that needs it."""
+@dataclass(frozen=True)
+class Fit:
+    """What fitting does to one table: its new grid, and how much its text shrinks."""
+
+    widths: tuple[int, ...]
+    shrink: float | None  # None: sizes stay
+
+
+def fit_columns(tree: etree._Element, text_width: int | None = None) -> None:
+    """Fit every table in ``tree`` (a rendered document part, or a piece of one) that needs
+    it; ``text_width`` is the page's text width when the tree does not hold its section."""
     for table in tree.iter(f"{W}tbl"):
-        _order_spans(table)
-        widths = _cell_widths(table)
+        rows = table.findall(f"{W}tr")
+        for row in rows:
+            order_spans(row)
         grid = table.find(f"{W}tblGrid")
-        if widths is None or grid is None:
+        widest = max(rows, key=cell_count, default=None)
+        if grid is None or widest is None:
             continue
-        columns = grid.findall(f"{W}gridCol")
-        if _matches([int(column.get(f"{W}w", "0")) for column in columns], widths):
+        fit = plan(grid_widths(table), cell_widths(widest), _text_width(table) or text_width)
+        if fit is None:
             continue
-        target = _text_width(table) or sum(widths)
-        scaled = _scaled(widths, target)
-        for column in columns:
-            grid.remove(column)
-        for width in scaled:
-            etree.SubElement(grid, f"{W}gridCol").set(f"{W}w", str(width))
-        _set_cell_widths(table, scaled)
-        _set_table_width(table, sum(scaled))
-        if target < sum(widths) * SHRINK_TEXT_BELOW:
-            _shrink_text(table, target / sum(widths))
+        apply_to_grid(table, fit)
+        for row in rows:
+            apply_to_row(row, fit)
+
+
+def cell_count(row: etree._Element) -> int:
+    return len(row.findall(f"{W}tc"))
+
+
+def grid_widths(table: etree._Element) -> list[int]:
+    return [int(column.get(f"{W}w", "0")) for column in table.iterfind(f"{W}tblGrid/{W}gridCol")]
+
+
+def plan(grid: list[int], widths: list[int] | None, text_width: int | None) -> Fit | None:
+    """The fit for a table with ``grid`` whose widest row has cells ``widths`` (None: the
+    table is left alone)."""
+    if widths is None or _matches(grid, widths):
+        return None
+    target = text_width or sum(widths)
+    shrink = target / sum(widths) if target < sum(widths) * SHRINK_TEXT_BELOW else None
+    return Fit(tuple(_scaled(widths, target)), shrink)
 
 
 def _matches(grid: list[int], widths: list[int]) -> bool:
@@ -50,22 +79,18 @@ def _matches(grid: list[int], widths: list[int]) -> bool:
     )
 
 
-def _order_spans(table: etree._Element) -> None:
+def order_spans(row: etree._Element) -> None:
     """Put ``w:gridSpan`` after ``w:tcW``, as the schema wants (docxtpl's colspan puts it first)."""
-    for span in table.iterfind(f"{W}tr/{W}tc/{W}tcPr/{W}gridSpan"):
+    for span in row.iterfind(f"{W}tc/{W}tcPr/{W}gridSpan"):
         width = span.getparent().find(f"{W}tcW")
         if width is not None and span.getparent().index(span) < span.getparent().index(width):
             width.addnext(span)
 
 
-def _cell_widths(table: etree._Element) -> list[int] | None:
-    """The widths of the row with the most cells, one per grid column (None: not all in dxa)."""
-    rows = table.findall(f"{W}tr")
-    if not rows:
-        return None
-    widest = max(rows, key=lambda row: len(row.findall(f"{W}tc")))
+def cell_widths(row: etree._Element) -> list[int] | None:
+    """The widths of a row's cells, one per grid column (None: not all in dxa)."""
     widths = []
-    for cell in widest.findall(f"{W}tc"):
+    for cell in row.findall(f"{W}tc"):
         width = cell.find(f"{W}tcPr/{W}tcW")
         if width is None or width.get(f"{W}type") != "dxa":
             return None
@@ -80,11 +105,15 @@ def _span(cell: etree._Element) -> int:
 
 
 def _text_width(table: etree._Element) -> int | None:
-    """Page width less the side margins of the section the table is in (twentieths of a pt)."""
+    """Page width less the side margins of the section the table is in, when the tree
+    holds that section."""
     found = table.xpath("following::w:sectPr[1]", namespaces=_NS)
-    if not found:
-        return None
-    size, margins = found[0].find(f"{W}pgSz"), found[0].find(f"{W}pgMar")
+    return section_text_width(found[0]) if found else None
+
+
+def section_text_width(section: etree._Element) -> int | None:
+    """Page width less the side margins of ``section`` (a ``w:sectPr``), in twips."""
+    size, margins = section.find(f"{W}pgSz"), section.find(f"{W}pgMar")
     if size is None or margins is None:
         return None
     page = int(size.get(f"{W}w"))
@@ -98,27 +127,40 @@ def _scaled(widths: list[int], target: int) -> list[int]:
     return scaled
 
 
-def _set_cell_widths(table: etree._Element, widths: list[int]) -> None:
-    for row in table.findall(f"{W}tr"):
-        column = 0
-        for cell in row.findall(f"{W}tc"):
-            span = _span(cell)
-            width = cell.find(f"{W}tcPr/{W}tcW")
-            if width is not None:
-                width.set(f"{W}w", str(sum(widths[column : column + span])))
-                width.set(f"{W}type", "dxa")
-            column += span
-
-
-def _shrink_text(table: etree._Element, factor: float) -> None:
-    """Scale the table's font sizes by ``factor`` (not below 8 pt), so figures stay on one line."""
-    for size in (*table.iter(f"{W}sz"), *table.iter(f"{W}szCs")):
-        value = int(size.get(f"{W}val", "0"))
-        size.set(f"{W}val", str(max(MIN_HALF_POINTS, min(value, round(value * factor)))))
-
-
-def _set_table_width(table: etree._Element, width: int) -> None:
+def apply_to_grid(table: etree._Element, fit: Fit) -> None:
+    """The table's grid and total width (``table`` needs no rows)."""
+    grid = table.find(f"{W}tblGrid")
+    for column in grid.findall(f"{W}gridCol"):
+        grid.remove(column)
+    for width in fit.widths:
+        etree.SubElement(grid, f"{W}gridCol").set(f"{W}w", str(width))
     total = table.find(f"{W}tblPr/{W}tblW")
     if total is not None:
-        total.set(f"{W}w", str(width))
+        total.set(f"{W}w", str(sum(fit.widths)))
         total.set(f"{W}type", "dxa")
+    if fit.shrink is not None:
+        _shrink_text(table, fit.shrink, rows=False)
+
+
+def apply_to_row(row: etree._Element, fit: Fit) -> None:
+    """One row's cell widths, and its text sizes when the table shrinks."""
+    column = 0
+    for cell in row.findall(f"{W}tc"):
+        span = _span(cell)
+        width = cell.find(f"{W}tcPr/{W}tcW")
+        if width is not None:
+            width.set(f"{W}w", str(sum(fit.widths[column : column + span])))
+            width.set(f"{W}type", "dxa")
+        column += span
+    if fit.shrink is not None:
+        _shrink_text(row, fit.shrink)
+
+
+def _shrink_text(element: etree._Element, factor: float, rows: bool = True) -> None:
+    """Scale font sizes by ``factor`` (not below 8 pt), so figures stay on one line."""
+    sizes = [*element.iter(f"{W}sz"), *element.iter(f"{W}szCs")]
+    if not rows:  # the table's own properties, not its rows (they are done one by one)
+        sizes = [size for size in sizes if not any(a.tag == f"{W}tr" for a in size.iterancestors())]
+    for size in sizes:
+        value = int(size.get(f"{W}val", "0"))
+        size.set(f"{W}val", str(max(MIN_HALF_POINTS, min(value, round(value * factor)))))

@@ -7,6 +7,7 @@ the README ("Biến trong mẫu").
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -107,14 +108,28 @@ def _level_cell(counts: Counts | None, who: str) -> dict[str, int | None]:
     return {"tong": getattr(counts, f"{who}_tong"), "chua": getattr(counts, f"{who}_chua")}
 
 
-def kind_context(inputs: Inputs) -> dict[str, Any]:
+def kind_context(inputs: Inputs, wanted: Collection[str] | None = None) -> dict[str, Any]:
     """What every kind's template may use beyond the appendices.
 
     ``don_vi`` (every unit's figures; the sector total is ``toan_nganh``),
     ``can_don_doc`` (units to remind: rate at or above ``don_doc.nguong_ti_le`` of the
     metadata, or form not returned), ``thu_ve`` (collect's result or None),
     ``thong_bao`` (the notice cited: so, ngay, ky_hieu; blank when not given).
+    With ``wanted`` (the names a template reads), the per-unit lists are made only when
+    the template reads them: a notice of a million units needs none.
     """
+    context = {"thu_ve": inputs.collected, "thong_bao": _cited(inputs.metadata)}
+    if wanted is None or {"don_vi", "can_don_doc"} & set(wanted):
+        context |= _units(inputs)
+    return context
+
+
+def _cited(metadata: dict[str, Any]) -> dict[str, Any]:
+    cited = metadata.get("thong_bao", {})
+    return {"so": cited.get("so"), "ngay": cited.get("ngay"), "ky_hieu": cited.get("ky_hieu") or ""}
+
+
+def _units(inputs: Inputs) -> dict[str, Any]:
     figures = unit_figures(inputs.units)
     collected = inputs.collected
     missing = {(u["don_vi_quan_ly"], u["don_vi"]) for u in (collected or {}).get("chua_nop", [])}
@@ -124,17 +139,7 @@ def kind_context(inputs: Inputs) -> dict[str, Any]:
         for office, unit in sorted(missing - known)
     ]
     threshold = inputs.metadata.get("don_doc", {}).get("nguong_ti_le")
-    cited = inputs.metadata.get("thong_bao", {})
-    return {
-        "don_vi": figures,
-        "can_don_doc": to_remind(figures, threshold, missing),
-        "thu_ve": collected,
-        "thong_bao": {
-            "so": cited.get("so"),
-            "ngay": cited.get("ngay"),
-            "ky_hieu": cited.get("ky_hieu") or "",
-        },
-    }
+    return {"don_vi": figures, "can_don_doc": to_remind(figures, threshold, missing)}
 
 
 def _blank() -> dict[str, Any]:

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import copy
 import io
-from xml.sax.saxutils import escape, quoteattr
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -21,6 +18,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from ..common.files import FIXED_ZIP_TIME, stable_zip  # noqa: F401  (FIXED_ZIP_TIME: re-exported)
+from .properties import app_xml
 
 FONT = "Times New Roman"
 _PPR_AFTER_BORDER = (
@@ -222,44 +220,8 @@ def deterministic_bytes(document) -> bytes:
     return stable_zip(raw.getvalue())
 
 
-_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-_CUSTOM_REL = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-)
-_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-
-
-_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-
-
-def set_app_properties(document, application: str = "vanban") -> None:
-    """``docProps/app.xml`` naming the program that wrote the file, without the stale page,
-    word and time counts of python-docx's default file (Word recounts them when it saves)."""
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Properties xmlns="{_APP_NS}" xmlns:vt="{_VT_NS}">'
-        f"<Application>{escape(application)}</Application><DocSecurity>0</DocSecurity>"
-        "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
-        "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode()
+def set_app_properties(document) -> None:
+    """``docProps/app.xml`` of a python-docx document, as :func:`.properties.app_xml` says."""
     for part in document.part.package.iter_parts():
         if part.partname == "/docProps/app.xml":
-            part._blob = xml
-
-
-def set_custom_properties(document, properties: dict[str, str]) -> None:
-    """Write ``docProps/custom.xml`` (File → Properties → Custom in Word)."""
-    entries = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name={quoteattr(name)}>'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(sorted(properties.items()), start=2)
-    )
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{entries}</Properties>'
-    )
-    package = document.part.package
-    part = Part(PackURI("/docProps/custom.xml"), _CUSTOM_TYPE, xml.encode("utf-8"), package)
-    package.relate_to(part, _CUSTOM_REL)
+            part._blob = app_xml()

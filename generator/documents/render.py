@@ -5,9 +5,9 @@ stays literal and the XML stays valid; StrictUndefined: a missing variable is an
 error, never a blank; bounded work and time). The bytes are the same for the same
 template and context.
 
-Every template vanban fills (the notice through docxtpl, the unit forms through
-:mod:`.fastdocx`) runs inside :func:`rendering`: whatever goes wrong in a template
-becomes one :class:`TemplateProblem` (exit 3) with a Vietnamese message.
+Every template vanban fills (through :mod:`.fastdocx`) runs inside :func:`rendering`:
+whatever goes wrong in a template becomes one :class:`TemplateProblem` (exit 3) with a
+Vietnamese message.
 """
 
 from __future__ import annotations
@@ -15,22 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2.sandbox import SecurityError
 
 from ..common.errors import TemplateProblem
-from .columns import fit_columns
-from .compile_cache import CachedTemplate, with_compile_cache
-from .docx_xml import deterministic_bytes, set_app_properties, set_custom_properties
-from .long_tables import split_long_tables
 from .sandbox import TemplateLimit, budget, make_environment
 
-__all__ = ["compile_template", "make_environment", "open_template", "render_docx", "rendering"]
+__all__ = ["compile_code", "environment", "make_environment", "open_template", "rendering"]
 
 _FIX_VARIABLE = "sửa tên biến trong mẫu cho đúng danh sách biến ở README (mục «Biến trong mẫu»)."
 _FIX_LIMIT = (
@@ -39,7 +33,7 @@ _FIX_LIMIT = (
 )
 
 
-_ENVIRONMENT = make_environment()
+environment = make_environment()  # the one every render uses
 
 
 @contextmanager
@@ -107,54 +101,27 @@ def _undefined(template: Path, context: dict[str, Any] | None, error: Exception)
     return f"mẫu dùng biến không có ({error})."
 
 
-def compile_template(template: Path, source: str) -> jinja2.Template:
-    """``source`` (a part of ``template``) compiled in the sandbox; a syntax error is exit 3."""
+def compile_code(template: Path, source: str) -> Any:
+    """``source`` (a part of ``template``) compiled in the sandbox to Python code; a syntax
+    error is exit 3."""
     try:
-        return _ENVIRONMENT.from_string(source)
+        return environment.compile(source)
     except jinja2.TemplateSyntaxError as error:
         line = source.split("\n")[error.lineno - 1] if error.lineno else ""
         error.docx_context = [re.sub(r"<[^>]+>", "", line)]  # the paragraph, as docxtpl says
         raise TemplateProblem(template=template, detail=_syntax(error), fix=_FIX_SYNTAX) from None
 
 
-def render_docx(
-    template: Path,
-    context: dict[str, Any],
-    properties: dict[str, Any],
-    custom: dict[str, str],
-) -> bytes:
-    """The rendered document with its core (title, author, …) and custom properties."""
-    document = open_template(template)
-    with rendering(template, context):
-        document.render(context, jinja_env=with_compile_cache(_ENVIRONMENT), autoescape=True)
-    split_long_tables(document.docx.element.body)  # LibreOffice: minutes → seconds
-    _set_properties(document, properties)
-    set_custom_properties(document.docx, custom)
-    return deterministic_bytes(document.docx)
-
-
-def template_errors(template: Path):
-    """What rendering ``template`` raises, as the clerk's message (see :func:`rendering`)."""
-    return rendering(template)
-
-
-class _Template(CachedTemplate):
-    """The cached docxtpl template, with column loops' columns fitted to the page."""
-
-    def fix_tables(self, xml):
-        tree = super().fix_tables(xml)
-        fit_columns(tree)
-        return tree
-
-
-def open_template(template: Path) -> DocxTemplate:
+def open_template(template: Path):
     """The template opened by docxtpl; a missing or damaged file is a TemplateProblem."""
+    from docxtpl import DocxTemplate  # only where a template is read for the first time
+
     if not template.is_file():
         raise TemplateProblem(
             template=template, detail="không có tệp này.", fix="ghi đúng đường dẫn tới tệp .docx."
         )
     try:
-        document = _Template(template)  # same bytes, cleaned and compiled once
+        document = DocxTemplate(template)
         document.init_docx()
     except Exception as error:  # python-docx raises several kinds for a damaged file
         raise TemplateProblem(
@@ -163,17 +130,3 @@ def open_template(template: Path) -> DocxTemplate:
             fix="mở và lưu lại tệp bằng Word (Lưu thành .docx).",
         ) from error
     return document
-
-
-def _set_properties(document: DocxTemplate, properties: dict[str, Any]) -> None:
-    core = document.docx.core_properties
-    core.title = properties["title"]
-    core.subject = properties["subject"]
-    core.author = properties["author"]
-    core.last_modified_by = "vanban"
-    core.comments = properties.get("comments", "")
-    core.language = "vi-VN"
-    stamp: datetime = properties["time"]
-    core.created = core.modified = stamp
-    core.revision = 1
-    set_app_properties(document.docx)

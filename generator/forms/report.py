@@ -21,7 +21,7 @@ import pandas as pd
 from ..archive.versions import versions
 from ..common.files import write_atomic
 from ..documents.context import build_context
-from ..documents.render import render_docx
+from ..documents.fastdocx import render_docx
 from ..figures.aggregate import sector_total
 from ..inputs.collected import Collected as CollectedFile
 from ..inputs.folder import COLLECTED_FILE
