@@ -299,3 +299,9 @@ def test_issuing_checks_its_arguments(tmp_path):
     assert "không phải một phiên bản do vanban tạo" in not_a_version.stderr
     with pytest.raises(VersionProblem):
         issue(draft.path, 0, date(2023, 6, 26))
+
+
+def test_the_version_vanban_writes_is_the_installed_packages_version():
+    from importlib.metadata import version
+
+    assert version("vanban") == __version__  # pyproject.toml takes it from generator/__init__

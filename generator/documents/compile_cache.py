@@ -16,12 +16,12 @@ the SHA-256 of its content, and an entry that does not match is recomputed.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 import os
 import sys
 import tempfile
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +43,15 @@ def cache_folder() -> Path | None:
 
 
 def _versions() -> str:
-    try:
-        docxtpl = version("docxtpl")
-    except PackageNotFoundError:
-        docxtpl = "?"
+    """What else shapes an entry: Python, Jinja, the installed docxtpl (its cleaning code,
+    found without importing it) and vanban's rendering code."""
     code = hashlib.sha256()
     for name in _SHAPING:
         code.update((_HERE / name).read_bytes())
-    return f"{sys.version}|{jinja2.__version__}|{docxtpl}|{code.hexdigest()}"
+    found = importlib.util.find_spec("docxtpl")
+    if found is not None and found.origin:
+        code.update(Path(found.origin).with_name("template.py").read_bytes())
+    return f"{sys.version}|{jinja2.__version__}|{code.hexdigest()}"
 
 
 def cached(kind: str, source: bytes, make: Callable[[], Any]) -> Any:

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from html import escape as _html_escape
 
 from lxml import etree
 
 CUSTOM = "docProps/custom.xml"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def escape(text: str) -> str:
+    """``text`` for XML character data (``xml.sax.saxutils`` would import urllib and ssl)."""
+    return _html_escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """``text`` as a quoted XML attribute value."""
+    return f'"{_html_escape(text, quote=True)}"'
 
 
 _CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
