@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from generator.archive.build import build
 
 from .conftest import ROOT, SHIPPED
@@ -22,7 +24,8 @@ def test_documents_are_the_same_bytes_with_and_without_the_cache(tmp_path, monke
     assert not cache.exists()
     cold = _docx(tmp_path, monkeypatch, "b", cache)
     entries = sorted(cache.iterdir())
-    assert [p.suffix for p in entries] == [".mau"]  # the notice's template, compiled
+    # the notice's template compiled, its kind and appendix declarations checked
+    assert sorted(p.suffix for p in entries) == [".loai", ".mau", ".phu-luc"]
     warm = _docx(tmp_path, monkeypatch, "c", cache)
     assert sorted(cache.iterdir()) == entries  # reused, nothing new
     for entry in entries:  # damaged entries are recomputed, never trusted
@@ -50,7 +53,7 @@ def test_two_builds_at_once_share_a_cold_cache(tmp_path):
     assert not list(cache.glob(".tam-*"))  # no half-written entry left
 
 
-def test_a_build_with_the_template_compiled_before_imports_neither_docxtpl_nor_python_docx(
+def test_a_build_whose_template_and_declarations_were_read_before_imports_none_of_their_tools(
     tmp_path,
 ):
     cache = tmp_path / "cache"
@@ -58,7 +61,8 @@ def test_a_build_with_the_template_compiled_before_imports_neither_docxtpl_nor_p
     probe = (
         "import sys; from generator.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit as end:\n    code = end.code\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'docxtpl', 'docx'}), code)"
+        "tools = {'docxtpl', 'docx', 'pydantic'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & tools), code)"
     )
     for run in ("cold", "warm"):
         done = subprocess.run(
@@ -69,4 +73,24 @@ def test_a_build_with_the_template_compiled_before_imports_neither_docxtpl_nor_p
             check=True,
         )
         imported = done.stdout.strip().splitlines()[-1]
-        assert imported == ("['docx', 'docxtpl'] 0" if run == "cold" else "[] 0"), done.stderr
+        expected = "['docx', 'docxtpl', 'pydantic'] 0" if run == "cold" else "[] 0"
+        assert imported == expected, done.stderr
+
+
+def test_a_declaration_changed_after_it_was_cached_is_checked_again(
+    tmp_path, monkeypatch, data_copy
+):
+    from generator.common.errors import InvalidData
+    from generator.kinds.appendices import load_declarations
+
+    monkeypatch.setenv("VANBAN_CACHE", str(tmp_path / "cache"))
+    declared = data_copy / "phu-luc.toml"
+    declared.write_bytes((ROOT / "templates" / "thong-bao" / "phu-luc.toml").read_bytes())
+    assert len(load_declarations(declared).appendices) == 4  # checked, then cached
+    assert len(load_declarations(declared).appendices) == 4  # from the cache
+    text = declared.read_text(encoding="utf-8")
+    assert "\nbo_cuc = " in text
+    declared.write_text(text.replace("\nbo_cuc = ", "\nbo_cuc_la = ", 1), encoding="utf-8")
+    with pytest.raises(InvalidData) as raised:
+        load_declarations(declared)
+    assert "bo_cuc_la" in str(raised.value) and "mục lạ" in str(raised.value)

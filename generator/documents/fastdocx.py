@@ -3,7 +3,7 @@
 What docxtpl does with a template before Jinja runs depends on the template alone:
 each part that holds tags (body, headers, footers, footnotes) is serialised and
 cleaned exactly as docxtpl does it (its own ``patch_xml``) and compiled by Jinja.
-That is done once per template and kept in :mod:`.compile_cache`, so a build with
+That is done once per template and kept in :mod:`..common.cache`, so a build with
 an unchanged template imports neither docxtpl nor python-docx. A render then runs
 Jinja and streams its output through :mod:`.stream`, which does what docxtpl's
 ``render`` does after Jinja (the ``{_{`` escapes, line breaks and tabs in values,
@@ -19,6 +19,7 @@ Images, sub-documents and rich-text objects in the context are not supported.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 import zipfile
@@ -30,10 +31,10 @@ import jinja2
 from jinja2 import meta
 from lxml import etree
 
+from ..common.cache import cached
 from ..common.errors import TemplateProblem
 from ..common.files import FIXED_ZIP_TIME
 from . import stream
-from .compile_cache import cached
 from .properties import (
     CUSTOM,
     app_xml,
@@ -72,7 +73,7 @@ class CompiledTemplate:
                 self._entries = [(i.filename, archive.read(i.filename)) for i in archive.infolist()]
         except (OSError, zipfile.BadZipFile, ValueError) as error:
             raise _damaged(template, error) from None
-        compiled = cached("mau", data, lambda: _compile(template))
+        compiled = cached("mau", data, lambda: _compile(template), _shaping())
         globals_ = environment.make_globals(None)
         self._parts = {
             name: (jinja2.Template.from_code(environment, code, globals_, None), spaces, body)
@@ -194,6 +195,20 @@ def render_docx(
     if not isinstance(template, CompiledTemplate):
         template = CompiledTemplate(template, layout=True)
     return template.render(context, properties, custom)
+
+
+def _shaping() -> list[Path]:
+    """The code that decides what :func:`_compile` makes: vanban's, docxtpl's, Jinja's."""
+    here = Path(__file__).parent
+    shaping = [
+        here / "fastdocx.py",
+        here / "sandbox.py",
+        Path(jinja2.__file__).parent / "compiler.py",
+    ]
+    found = importlib.util.find_spec("docxtpl")  # its clean-up code, without importing it
+    if found is not None and found.origin:
+        shaping.append(Path(found.origin).with_name("template.py"))
+    return shaping
 
 
 def _compile(template: Path) -> dict[str, Any]:

@@ -7,8 +7,8 @@ no python-docx; :mod:`.docx_xml` uses the same texts for the templates it makes.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from html import escape as _html_escape
+from typing import Any
 
 from lxml import etree
 

@@ -23,7 +23,6 @@ from ..kinds.declaration import KindSpec
 from ..kinds.metadata import find_metadata, kind_of, load_metadata
 from ..kinds.templates import resolve
 from .charsets import CP1258, UTF8, UTF8_BOM
-from .collected import read_collected
 from .headers import COUNT_COLUMNS, SheetHeader, find_header
 from .persons import COUNTING, PERSON_NAMES, check_persons, count_units, find_persons, read_persons
 from .reading import TABLE_NAMES, find_table, read_grids, read_table, table_from
@@ -98,6 +97,8 @@ def load_inputs(data_dir: Path, sheet: str | None = None, *, strict: bool = Fals
     collected = None
     if (data_dir / COLLECTED_FILE).is_file():
         files[COLLECTED_FILE] = data_dir / COLLECTED_FILE
+        from .collected import read_collected  # pydantic, for the kinds that cite collect
+
         collected = read_collected(data_dir / COLLECTED_FILE)
     mapping = data_dir / MAPPING_FILE
     if mapping.is_file():
@@ -138,6 +139,8 @@ def _collected_inputs(data_dir: Path, kind: KindSpec, metadata_path: Path) -> In
         kind.mau_van_ban: resolve(data_dir, kind.mau_van_ban, kind),
     }
     units = pd.DataFrame(columns=["don_vi", "cap_hoc", "don_vi_quan_ly", *COUNT_COLUMNS])
+    from .collected import read_collected  # pydantic, for the kinds that cite collect
+
     collected = read_collected(result)
     return Inputs(kind, metadata, Declarations({}, ()), units, files, collected=collected)
 

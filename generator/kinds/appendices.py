@@ -2,9 +2,9 @@
 
 A maintainer adds, removes or reorders appendices by editing that file; the
 Roman numeral of each follows from its position. The file is checked against
-the pydantic models below (:class:`AppendixFile`, one :class:`AppendixDeclaration`
-per ``[[phu_luc]]`` block, embeddable in a larger declaration): an unknown key,
-a wrong type or an unknown level is reported with the file, line and key.
+the pydantic models of :mod:`.appendix_schema` (``AppendixFile``, one
+``AppendixDeclaration`` per ``[[phu_luc]]`` block): an unknown key, a wrong type or
+an unknown level is reported with the file, line and key.
 """
 
 from __future__ import annotations
@@ -13,13 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
-
-from ..common.errors import InvalidData, Problem
-from ..common.tomlfile import Location, key_lines, line_of, read_toml
+from ..common.cache import cached
+from ..common.tomlfile import Location, key_lines, read_toml
 
 APPENDIX_FILE = "phu-luc.toml"
 ROW_KINDS = ("cap_hoc", "don_vi", "don_vi_quan_ly")
@@ -31,66 +28,6 @@ _ROMAN = (
     (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
     (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
 )  # fmt: skip
-
-Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
-Code = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
-LevelCode = Annotated[str, Field(pattern=r"^\S(?:.*\S)?$")]  # as written in the table
-Group = Literal["hs", "ns", "ca_hai"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class PinnedRow(_Strict):
-    """``hang_dau``: a managing office printed first, under a label of its own."""
-
-    don_vi_quan_ly: Text
-    nhan: Text
-
-
-class RowFilter(_Strict):
-    """``loc``: keep only the rows whose figures reach these thresholds."""
-
-    nhom: Group = "ca_hai"  # whose figures: learners, staff, or either of the two
-    chua_dong_bo_tu: Annotated[int, Field(ge=0)] | None = None
-    ti_le_tu: Annotated[float, Field(ge=0, le=100)] | None = None
-
-    @model_validator(mode="after")
-    def _has_a_threshold(self) -> RowFilter:
-        if self.chua_dong_bo_tu is None and self.ti_le_tu is None:
-            raise PydanticCustomError("no_threshold", "no threshold")
-        return self
-
-
-class Sorting(_Strict):
-    """``sap_xep``: the order of the rows (a pinned row stays first)."""
-
-    theo: Literal["nhu_bang", "chua_dong_bo", "ti_le"] = "nhu_bang"
-    nhom: Group = "ca_hai"
-
-
-class AppendixDeclaration(_Strict):
-    """One ``[[phu_luc]]`` block."""
-
-    ma: Code
-    tieu_de: Text
-    cap_hoc: Annotated[list[Text], Field(min_length=1)]
-    hang: Literal["cap_hoc", "don_vi", "don_vi_quan_ly"]
-    bo_cuc: Literal["gop", "theo_cap"]
-    cot_ten: Text
-    nhom_hs: Text
-    hang_dau: PinnedRow | None = None
-    bo_tien_to: str = ""
-    loc: RowFilter | None = None
-    sap_xep: Sorting = Sorting()
-
-
-class AppendixFile(_Strict):
-    """The whole ``phu-luc.toml``: the levels of schooling and the appendices in order."""
-
-    ten_cap_hoc: Annotated[dict[LevelCode, Text], Field(min_length=1)]
-    phu_luc: Annotated[list[AppendixDeclaration], Field(min_length=1)]
 
 
 @dataclass(frozen=True)
@@ -143,69 +80,33 @@ def roman(number: int) -> str:
 
 
 def load_declarations(path: Path) -> Declarations:
-    """Parse and check ``phu-luc.toml``; all problems are reported together."""
+    """Parse and check ``phu-luc.toml``; all problems are reported together. The verdict on
+    the file's bytes is cached (pydantic is imported only for a file not checked before)."""
+    data = path.read_bytes()
+    values = cached("phu-luc", data, lambda: _checked(path, data), _SHAPING)
+    return Declarations(dict(values["ten_cap_hoc"]), tuple(specs_from(values["phu_luc"])))
+
+
+def _checked(path: Path, data: bytes) -> dict[str, Any]:
     raw = read_toml(path, "templates/thong-bao/phu-luc.toml")
-    lines = key_lines(path.read_bytes().decode("utf-8-sig"))
-    return declarations_from(raw, path.name, lines)
+    return _schema().checked(raw, path.name, key_lines(data.decode("utf-8-sig")))
+
+
+def _schema():
+    from . import appendix_schema
+
+    return appendix_schema
+
+
+_SHAPING = (Path(__file__), Path(__file__).with_name("appendix_schema.py"))
 
 
 def declarations_from(
     raw: Mapping[str, Any], file: str, lines: dict[Location, int] | None = None
 ) -> Declarations:
     """Check parsed declarations; problems name ``file``, the line (from ``lines``), the key."""
-    lines = lines or {}
-    try:
-        model = AppendixFile.model_validate(raw)
-    except ValidationError as error:
-        problems = [_problem(item, file, lines) for item in error.errors()]
-        raise InvalidData(problems) from None
-    problems = [
-        Problem(file, message, fix, row=line_of(lines, where), key=key_name(where))
-        for where, message, fix in cross_check(model.ten_cap_hoc, model.phu_luc)
-    ]
-    if problems:
-        raise InvalidData(problems)
-    return Declarations(dict(model.ten_cap_hoc), tuple(specs_from(model.phu_luc)))
-
-
-def cross_check(
-    level_names: Mapping[str, str], appendices: list[AppendixDeclaration], at: Location = ()
-) -> list[tuple[Location, str, str]]:
-    """What a schema cannot see alone: known levels, their count, codes used once.
-
-    Each finding is (location under ``at``, message, fix), for the caller's file.
-    """
-    found = []
-    codes: dict[str, int] = {}
-    for index, appendix in enumerate(appendices):
-        where = (*at, "phu_luc", index)
-        found += _level_findings(appendix, where, level_names)
-        if appendix.ma in codes:
-            message = f"mã «{appendix.ma}» trùng phụ lục thứ {codes[appendix.ma] + 1}."
-            found.append(((*where, "ma"), message, "đặt cho mỗi phụ lục một mã riêng."))
-        codes.setdefault(appendix.ma, index)
-    return found
-
-
-def _level_findings(
-    appendix: AppendixDeclaration, where: Location, level_names: Mapping[str, str]
-) -> list[tuple[Location, str, str]]:
-    found = []
-    for position, level in enumerate(appendix.cap_hoc):
-        if level not in level_names:
-            fix = f"chọn trong các cấp học khai báo ở [ten_cap_hoc]: {', '.join(level_names)}."
-            found.append(((*where, "cap_hoc", position), f"cấp học «{level}» lạ.", fix))
-        elif level in appendix.cap_hoc[:position]:
-            fix = "mỗi cấp học ghi một lần."
-            found.append(((*where, "cap_hoc", position), f"«{level}» ghi hai lần.", fix))
-    if appendix.bo_cuc == "theo_cap" and len(appendix.cap_hoc) > MAX_LEVEL_COLUMNS:
-        fix = (
-            f"bảng theo cấp chỉ đủ chỗ cho {MAX_LEVEL_COLUMNS} cấp; tách phụ lục,"
-            ' hoặc dùng bo_cuc = "gop".'
-        )
-        message = f"{len(appendix.cap_hoc)} cấp học, quá {MAX_LEVEL_COLUMNS}."
-        found.append(((*where, "cap_hoc"), message, fix))
-    return found
+    values = _schema().checked(raw, file, lines or {})
+    return Declarations(dict(values["ten_cap_hoc"]), tuple(specs_from(values["phu_luc"])))
 
 
 def key_name(location: Location) -> str:
@@ -219,126 +120,35 @@ def key_name(location: Location) -> str:
     return text
 
 
-def specs_from(appendices: list[AppendixDeclaration]) -> list[AppendixSpec]:
-    """What the engine uses, numbered I, II, … in declaration order (checked declarations)."""
+def specs_from(appendices: list[dict[str, Any]]) -> list[AppendixSpec]:
+    """What the engine uses, numbered I, II, … in declaration order (checked declarations,
+    as plain data)."""
     return [
         AppendixSpec(
-            key=appendix.ma,
+            key=appendix["ma"],
             number=roman(position),
-            title=appendix.tieu_de.strip(),
-            levels=tuple(appendix.cap_hoc),
-            rows_by=appendix.hang,
-            layout=appendix.bo_cuc,
-            name_header=appendix.cot_ten.strip(),
-            learners_header=appendix.nhom_hs.strip(),
-            pinned=_pinned(appendix.hang_dau),
-            strip_prefix=appendix.bo_tien_to,
-            threshold=_threshold(appendix.loc),
-            sort_by=appendix.sap_xep.theo,
-            sort_group=appendix.sap_xep.nhom,
+            title=appendix["tieu_de"].strip(),
+            levels=tuple(appendix["cap_hoc"]),
+            rows_by=appendix["hang"],
+            layout=appendix["bo_cuc"],
+            name_header=appendix["cot_ten"].strip(),
+            learners_header=appendix["nhom_hs"].strip(),
+            pinned=_pinned(appendix["hang_dau"]),
+            strip_prefix=appendix["bo_tien_to"],
+            threshold=_threshold(appendix["loc"]),
+            sort_by=appendix["sap_xep"]["theo"],
+            sort_group=appendix["sap_xep"]["nhom"],
         )
         for position, appendix in enumerate(appendices, start=1)
     ]
 
 
-def _pinned(row: PinnedRow | None) -> Pinned | None:
-    return Pinned(row.don_vi_quan_ly, row.nhan) if row else None
+def _pinned(row: dict[str, str] | None) -> Pinned | None:
+    return Pinned(row["don_vi_quan_ly"], row["nhan"]) if row else None
 
 
-def _threshold(row_filter: RowFilter | None) -> Threshold | None:
+def _threshold(row_filter: dict[str, Any] | None) -> Threshold | None:
     if row_filter is None:
         return None
-    rate = None if row_filter.ti_le_tu is None else Decimal(str(row_filter.ti_le_tu))
-    return Threshold(row_filter.nhom, row_filter.chua_dong_bo_tu, rate)
-
-
-# --- validation errors in the clerk's words -------------------------------------------------
-
-_MESSAGES = {
-    "missing": (
-        "thiếu mục này.",
-        "thêm dòng {name} = … (xem tệp mẫu templates/thong-bao/phu-luc.toml).",
-    ),
-    "extra_forbidden": (
-        "mục lạ: chương trình không biết mục này nên sẽ không làm theo nó.",
-        "xoá dòng này, hoặc sửa tên mục cho đúng; các mục được dùng ở đây: {allowed}.",
-    ),
-    "string_type": ("phải là chữ.", 'viết trong dấu ngoặc kép, ví dụ {name} = "…".'),
-    "int_type": ("phải là số nguyên.", "viết số không có dấu ngoặc kép, ví dụ {name} = 1."),
-    "float_type": (
-        "phải là số.",
-        "viết số không có dấu ngoặc kép, dấu thập phân là dấu chấm: 5.5.",
-    ),
-    "list_type": ("phải là danh sách.", 'viết trong ngoặc vuông, ví dụ {name} = ["THPT", "GDTX"].'),
-    "dict_type": ("phải là một nhóm mục.", "viết {name} = {{ … = … }} như tệp mẫu."),
-    "model_type": ("phải là một nhóm mục.", "viết {name} = {{ … = … }} như tệp mẫu."),
-    "model_attributes_type": ("phải là một nhóm mục.", "viết {name} = {{ … = … }} như tệp mẫu."),
-    "literal_error": ("«{input}» không hợp lệ.", "chọn một trong: {expected}."),
-    "string_too_short": ("để trống.", "ghi nội dung vào giữa hai dấu ngoặc kép."),
-    "too_short": (
-        "không có mục nào.",
-        "thêm ít nhất một mục (xem tệp mẫu templates/thong-bao/phu-luc.toml).",
-    ),
-    "string_pattern_mismatch": (
-        "«{input}» không hợp lệ.",
-        "chỉ dùng chữ cái không dấu, chữ số và dấu _, bắt đầu bằng chữ cái; không để trống.",
-    ),
-    "no_threshold": (
-        "bộ lọc chưa có ngưỡng nào.",
-        "thêm chua_dong_bo_tu = … hoặc ti_le_tu = …, hoặc bỏ cả mục loc.",
-    ),
-    "greater_than_equal": ("{input} nhỏ quá.", "ghi số từ {ge} trở lên."),
-    "less_than_equal": ("{input} lớn quá.", "ghi số không quá {le}."),
-}
-
-
-def _problem(error: dict[str, Any], file: str, lines: dict[Location, int]) -> Problem:
-    location = tuple(error["loc"])
-    message, fix = _MESSAGES.get(error["type"], (error["msg"] + ".", ""))
-    names = [part for part in location if isinstance(part, str)]
-    values = {
-        "name": names[-1] if names else "",
-        "input": _shown(error.get("input")),
-        "allowed": ", ".join(_allowed(location[:-1])),
-        **{
-            key: str(value).replace("'", "").replace(" or ", ", ")
-            for key, value in (error.get("ctx") or {}).items()
-        },
-    }
-    return Problem(
-        file,
-        message.format(**values),
-        fix.format(**values),
-        row=line_of(lines, location),
-        key=key_name(location),
-    )
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{…}"
-    return str(value)
-
-
-def _allowed(location: Location) -> list[str]:
-    """The keys the schema accepts at ``location`` (the table holding an unknown key)."""
-    model: type[BaseModel] = AppendixFile
-    for part in location:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
-        inner = _model_in(field.annotation) if field else None
-        if inner is None:
-            return []
-        model = inner
-    return list(model.model_fields)
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in getattr(annotation, "__args__", ()):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
+    rate = None if row_filter["ti_le_tu"] is None else Decimal(str(row_filter["ti_le_tu"]))
+    return Threshold(row_filter["nhom"], row_filter["chua_dong_bo_tu"], rate)

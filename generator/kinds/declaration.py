@@ -1,4 +1,4 @@
-"""Read a document kind's declaration (``templates/<kind>/kind.toml``) with a pydantic schema.
+"""Read a document kind's declaration (``templates/<kind>/kind.toml``), checked by its schema.
 
 A kind says what document it makes (tên loại, NĐ30 form, default ký hiệu), which
 Word template and appendix declarations it uses, which metadata fields a data
@@ -9,11 +9,10 @@ problem names the file, the line and the key, in Vietnamese.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-
+from ..common.cache import cached
 from ..common.errors import InvalidData, Problem
 from ..common.tomlfile import key_line, read_toml
 
@@ -22,41 +21,35 @@ DEFAULT_KIND = "thong-bao"
 FIELD_TYPES = ("chu", "danh_sach", "ngay_gio", "ngay", "so_nguyen", "so_thuc")
 NAME_PARTS = ("thu_muc", "trang_thai")  # placeholders of the output file name
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z_]+$")]
-FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]+$")]
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class MetadataField(_Strict):
+@dataclass(frozen=True)
+class MetadataField:
     """One line the data folder's metadata TOML must (or may) hold."""
 
-    khoa: Key  # "section.name"
-    kieu: Literal["chu", "danh_sach", "ngay_gio", "ngay", "so_nguyen", "so_thuc"]
-    nhan: Text  # Vietnamese label, written as the comment in `vanban new`
+    khoa: str  # "section.name"
+    kieu: str  # one of FIELD_TYPES
+    nhan: str  # Vietnamese label, written as the comment in `vanban new`
     vi_du: str  # the value `vanban new` writes, as TOML
     bat_buoc: bool = True
 
 
-class KindSpec(_Strict):
-    """A document kind, as declared in its ``kind.toml``."""
+@dataclass(frozen=True)
+class KindSpec:
+    """A document kind, as declared in its ``kind.toml`` (checked by :mod:`.kind_schema`)."""
 
-    ma: FileName  # equals the folder name
-    mo_ta: Text  # one line for `vanban kinds`
+    ma: str  # equals the folder name
+    mo_ta: str  # one line for `vanban kinds`
     ten_loai: str  # "THÔNG BÁO"; empty for a công văn
-    mau_nd30: Literal["1.4", "1.5"]
-    ky_hieu: Text  # default ký hiệu ("TB-SGDĐT")
-    mau_van_ban: FileName  # the Word template, in the kind's folder
-    phu_luc: FileName | None = None  # appendix declarations, in the kind's folder
-    du_lieu: Literal["bang_don_vi", "thu_ve"] = "bang_don_vi"
-    tep_thong_tin: Literal["thong-bao.toml", "van-ban.toml"] = "van-ban.toml"  # `vanban new`
-    ten_tep: Text  # "thong-bao-{thu_muc}-{trang_thai}.docx"
-    cap_hoc: dict[str, Text] | None = None  # levels, for a table kind with no appendix file
+    mau_nd30: str  # "1.4" or "1.5"
+    ky_hieu: str  # default ký hiệu ("TB-SGDĐT")
+    mau_van_ban: str  # the Word template, in the kind's folder
+    ten_tep: str  # "thong-bao-{thu_muc}-{trang_thai}.docx"
     truong: tuple[MetadataField, ...]
-    folder: Path = Field(default=Path(), exclude=True)
+    phu_luc: str | None = None  # appendix declarations, in the kind's folder
+    du_lieu: str = "bang_don_vi"  # or "thu_ve"
+    tep_thong_tin: str = "van-ban.toml"  # written by `vanban new`
+    cap_hoc: dict[str, str] | None = None  # levels, for a table kind with no appendix file
+    folder: Path = Path()
 
     def output_name(self, data_name: str, number: int | None) -> str:
         state = "du-thao" if number is None else f"so-{number:02d}"
@@ -64,58 +57,27 @@ class KindSpec(_Strict):
 
 
 def load_kind(path: Path) -> KindSpec:
-    """Parse and check one ``kind.toml``; all problems are reported together."""
-    raw = read_toml(path, f"templates/{DEFAULT_KIND}/{KIND_FILE}")
-    text = path.read_bytes().decode("utf-8-sig")
-    try:
-        spec = KindSpec.model_validate({**raw, "folder": path.parent}, strict=False)
-    except ValidationError as error:
-        raise InvalidData([_problem(path, text, item) for item in error.errors()]) from None
+    """Parse and check one ``kind.toml``; all problems are reported together. The schema's
+    verdict on the file's bytes is cached; whether the files it names exist is not."""
+    data = path.read_bytes()
+    text = data.decode("utf-8-sig", errors="replace")
+    values = cached("loai", data, lambda: _checked(path, text), _SHAPING)
+    fields = tuple(MetadataField(**field) for field in values["truong"])
+    spec = KindSpec(**{**values, "truong": fields, "folder": path.parent})
     problems = _references(spec, path, text)
     if problems:
         raise InvalidData(problems)
     return spec
 
 
-def _problem(path: Path, text: str, item: dict) -> Problem:
-    loc = tuple(item["loc"])
-    key = _shown_key(loc)
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        message, fix = (
-            "khoá không có trong khai báo loại văn bản.",
-            "xoá dòng này hoặc sửa tên khoá.",
-        )
-    elif kind == "missing":
-        message, fix = "thiếu khoá bắt buộc.", f"thêm dòng {loc[-1]} = … (xem templates/thong-bao)."
-    elif kind.startswith("literal"):
-        allowed = item.get("ctx", {}).get("expected", "")
-        message, fix = f"giá trị {item.get('input')!r} không hợp lệ.", f"chọn một trong: {allowed}."
-    else:
-        expected = _EXPECTED.get(kind.split("_")[0], _EXPECTED.get(kind, "đúng kiểu"))
-        message = f"giá trị {item.get('input')!r} không hợp lệ: cần {expected}."
-        fix = "sửa theo tệp mẫu templates/thong-bao/kind.toml."
-    return Problem(_shown_path(path), message, fix, row=key_line(text, loc), key=key)
+def _checked(path: Path, text: str) -> dict:
+    from . import kind_schema  # pydantic: only for a file not checked before
+
+    raw = read_toml(path, f"templates/{DEFAULT_KIND}/{KIND_FILE}")
+    return kind_schema.checked(raw, path, text, _shown_path(path))
 
 
-_EXPECTED = {
-    "string": "chữ trong ngoặc kép",
-    "string_too_short": "chữ, không để trống",
-    "string_pattern_mismatch": "tên chỉ gồm chữ không dấu, số, «-», «_», «.» (khoá: muc.ten)",
-    "bool": "true hoặc false",
-    "dict": "một mục [tên] với các dòng khoá = giá trị",
-    "tuple": "các khối [[truong]]",
-    "list": "các khối [[truong]]",
-    "model": "một khối [[truong]] với các dòng khoa, kieu, nhan, vi_du",
-}
-
-
-def _shown_key(loc: tuple) -> str:
-    """("truong", 2, "kieu") → "truong[3].kieu" (blocks counted from 1, as a reader does)."""
-    shown = ""
-    for part in loc:
-        shown += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if shown else str(part)
-    return shown or "(cả tệp)"
+_SHAPING = (Path(__file__), Path(__file__).with_name("kind_schema.py"))
 
 
 def _shown_path(path: Path) -> str:
