@@ -105,8 +105,13 @@ def stable_zip(data: bytes, stamp: datetime | None = None) -> bytes:
 
 
 def sha256(path: Path) -> str:
-    """The hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The hex SHA-256 of a file's bytes, read in pieces (a 4 GB file dropped among the
+    returned forms must not be loaded whole)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while piece := stream.read(1 << 20):
+            digest.update(piece)
+    return digest.hexdigest()
 
 
 @contextmanager

@@ -15,8 +15,11 @@ FORM_FILE_BYTES = 32 * MIB  # one returned form (.xlsx/.docx) or template
 UNZIPPED_BYTES = 512 * MIB  # all parts of one .xlsx/.xlsm/.ods/.docx once uncompressed
 UNZIPPED_PART_BYTES = 384 * MIB  # one part of such a file once uncompressed
 ZIP_MEMBERS = 10_000  # parts in one .xlsx/.docx (Excel writes a few dozen)
+TABLE_COLUMNS = 16_384  # cells in one row of a CSV (Excel's own column limit)
+SHEET_CELLS = 3_500_000  # cells a spreadsheet reader lays out for one sheet (~220 bytes each)
 UNIT_ROWS = 1_048_576  # rows of a unit table (Excel's own sheet limit)
 CELL_CHARS = 32_767  # characters in one cell (Excel's own cell limit)
+COUNT_MAX = 999_999_999  # one count (people); sums of a million rows stay exact in int64
 PROBLEMS_SHOWN = 20  # rows listed for each kind of problem; the rest are counted
 
 UNZIPPED_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".docx", ".docm")

@@ -31,6 +31,7 @@ from ..common.vnformat import FILTERS
 MAX_RANGE = 100_000  # items one range() may give
 MAX_STEPS = 5_000_000  # loop iterations, calls and operations in one render
 MAX_TEXT = 2_000_000  # characters (or items) one operation may build
+MAX_BUILT = 100_000_000  # characters (or items) all operations of one render may build
 MAX_OUTPUT = 500_000_000  # characters one document may produce (~140,000 table rows)
 MAX_POWER_BITS = 4_096  # size of a number a power or product may build
 RENDER_SECONDS = 30.0  # time one render may take
@@ -45,6 +46,7 @@ class _Budget:
     deadline: float
     steps: int = 0
     output: int = 0
+    built: int = 0  # sizes of every string or list built so far (each kept, perhaps)
 
 
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("budget", default=None)
@@ -74,10 +76,20 @@ def charge_output(size: int) -> None:
         raise TemplateLimit(f"điền mẫu quá {RENDER_SECONDS:.0f} giây")
 
 
-def _too_big(size: int, what: str = "chuỗi hay danh sách") -> None:
+def _too_big(size: int, what: str = "chuỗi hay danh sách", built: int | None = None) -> None:
+    """Refuse a result of ``size``; ``built`` (default: ``size``) is what it adds in memory."""
     if size > MAX_TEXT:
         limit = f"{MAX_TEXT:,}".replace(",", ".")
         raise TemplateLimit(f"mẫu tạo {what} dài hơn {limit} phần tử")
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    budget.built += (
+        size if built is None else built
+    )  # 100.000 strings of 2.000.000 each would each pass the bound above
+    if budget.built > MAX_BUILT:
+        limit = f"{MAX_BUILT:,}".replace(",", ".")
+        raise TemplateLimit(f"mẫu tạo ra tổng cộng hơn {limit} ký tự hoặc phần tử")
 
 
 def _length(value: Any) -> int:
@@ -143,13 +155,17 @@ def _check_format(text: str) -> None:
 
 
 _SIZED_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs", "format", "format_map"}
+_GROWING_METHODS = {"append", "extend", "insert", "update", "add", "setdefault", "__setitem__"}
 
 
 def _check_call(function: Any, args: tuple, kwargs: dict) -> None:
     function = getattr(function, "__wrapped__", function)  # the sandbox's str.format wrapper
     owner = getattr(function, "__self__", None)
     name = getattr(function, "__name__", "")
-    if isinstance(owner, str):
+    if isinstance(owner, (list, dict, set)) and name in _GROWING_METHODS:
+        added = _length(args[0]) if name in ("extend", "update") and args else 1
+        _too_big(len(owner) + added, built=added)  # l.extend(l) forty times: 2**40 items
+    elif isinstance(owner, str):
         if name in _SIZED_METHODS:
             _check_sizes(args, kwargs)
             if name in ("format", "format_map"):
@@ -187,6 +203,8 @@ def _guarded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
         values = args[1:] if passes is not None else args
         if name == "replace" and len(values) >= 3:
             _check_replace(*values[:3])
+        if name == "format" and values and isinstance(values[0], str):
+            _check_format(values[0])  # '%999999999s'|format(1)
         if name == "join" and values:
             items = values[0]
             separator = values[1] if len(values) > 1 else kwargs.get("d", "")

@@ -32,12 +32,15 @@ class UnknownEncoding(ValueError):
 
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the name of the character set it was in."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), UTF8_BOM
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), UTF16
-    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and b"\x00" not in data[0:4:2]:
-        return data.decode("utf-16-le"), UTF16
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), UTF8_BOM
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16"), UTF16
+        if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and b"\x00" not in data[0:4:2]:
+            return data.decode("utf-16-le"), UTF16
+    except UnicodeDecodeError:  # a BOM (or UTF-16's look) over bytes that are not that
+        raise UnknownEncoding from None
     try:
         return data.decode("utf-8"), UTF8
     except UnicodeDecodeError:

@@ -19,8 +19,9 @@ from ..common.errors import InvalidData, Problem
 from ..common.vnformat import count
 
 _CHUNK = 1024 * 1024
-_PROLOG = 4096  # a DOCTYPE can only come before the root element
-_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT = re.compile(rb"<\x00?[A-Za-z_]")  # the root element starts (UTF-8 or UTF-16)
+# <!DOCTYPE, <!ENTITY in UTF-8; their start in UTF-16 (either byte order)
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)|<\x00!\x00[DE]\x00|\x00<\x00!\x00[DE]", re.I)
 # C0/C1 controls except tab, line feed, carriage return; Unicode line/paragraph separators.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 CONTROL_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{7f}-\x{9f}\x{2028}\x{2029}]"  # for pyarrow
@@ -51,22 +52,39 @@ def check_zip(path: Path) -> None:
             if len(members) > limits.ZIP_MEMBERS:
                 _refuse(path, f"tệp gồm {len(members)} phần, quá giới hạn {limits.ZIP_MEMBERS}.")
             total = 0
+            sheets = path.suffix.lower() in (".xlsx", ".xlsm")
             for member in members:
-                total += _inflate(archive, member, path, limits.UNZIPPED_BYTES - total)
+                extent = _Extent() if sheets and member.filename.endswith(".xml") else None
+                total += _inflate(archive, member, path, limits.UNZIPPED_BYTES - total, extent)
+                if extent is not None:
+                    extent.check(path, member.filename)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, OSError):
         _refuse(path, "tệp bị hỏng hoặc không phải tệp Office (.xlsx, .docx, .ods) thật.")
     except RuntimeError:  # an encrypted part
         _refuse(path, "tệp có mật khẩu.", "bỏ mật khẩu (Tệp → Thông tin → Bảo vệ) rồi lưu lại.")
 
 
-def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, room: int) -> int:
+def _inflate(
+    archive: zipfile.ZipFile,
+    member: zipfile.ZipInfo,
+    path: Path,
+    room: int,
+    extent: _Extent | None = None,
+) -> int:
     """Uncompress one part, counting (never trusting the declared size); its size."""
     cap = min(limits.UNZIPPED_PART_BYTES, room)
     size = 0
+    prolog = b""  # what comes before the root element, where a DTD can be (any length)
     with archive.open(member) as stream:
         while chunk := stream.read(_CHUNK):
-            if size < _PROLOG and _DTD.search(chunk[: _PROLOG + 16]):
-                _refuse(path, f"phần «{member.filename}» khai báo thực thể XML (DTD).")
+            if prolog is not None:
+                prolog = prolog[-16:] + chunk
+                root = _ROOT.search(prolog)
+                if _DTD.search(prolog[: root.start() if root else None]):
+                    _refuse(path, f"phần «{member.filename}» khai báo thực thể XML (DTD).")
+                prolog = None if root else prolog
+            if extent is not None:
+                extent.feed(chunk)
             size += len(chunk)
             if size > cap:
                 limit = limits.UNZIPPED_PART_BYTES if cap < room else limits.UNZIPPED_BYTES
@@ -78,6 +96,89 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, room
                     "hoặc tách bảng thành nhiều tệp.",
                 )
     return size
+
+
+# A cell with content (not self-closing) and its reference; a cell or row start of any kind.
+_CELL = re.compile(
+    rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,3})([0-9]{1,9})[\"'][^>]*(?<!/)>"
+)
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>][^>]*(?<!/)>")
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br\s*=\s*[\"']([0-9]{1,9})[\"']")
+_CARRY = 1 << 20  # an unfinished tag kept for the next chunk (tags are short)
+
+
+class _Extent:
+    """The block of cells a spreadsheet reader lays out for one sheet part (from its first to
+    its last filled cell), measured on the raw XML: the reader allocates every cell of that
+    block, so one value in A1 and one in XFD1048576 would ask for 17 billion cells."""
+
+    def __init__(self) -> None:
+        self.first_row, self.last_row = 0, 0  # 0: no cell with a reference yet
+        self.columns: set[bytes] = set()
+        self.row_elements = 0
+        self.widest = 0  # cells without a reference in one row (placed one after another)
+        self.numbered_row = 0  # the last row number written on a row
+        self._in_row = 0
+        self._carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._carry + chunk
+        end = data.rfind(b"<")
+        end = len(data) if end < 0 or data.find(b">", end) >= 0 else end
+        data, self._carry = data[:end], data[end:]
+        if len(self._carry) > _CARRY:
+            self._carry = b""
+        found = _CELL.findall(data)
+        self.columns.update(letters.upper() for letters in {c for c, _ in found})
+        if found:
+            numbers = {int(r) for r in {r for _, r in found}}
+            self.first_row = min(numbers | ({self.first_row} if self.first_row else set()))
+            self.last_row = max(self.last_row, *numbers)
+        if len(_ANY_CELL.findall(data)) > len(found):  # cells placed without a reference
+            self.row_elements += len(_ROW.findall(data))
+            numbered = [int(number) for number in _ROW_NUMBER.findall(data)]
+            self.numbered_row = max(self.numbered_row, *numbered)
+            for part in data.split(b"</row>")[:-1]:
+                self.widest = max(self.widest, self._in_row + len(_ANY_CELL.findall(part)))
+                self._in_row = 0
+            self._in_row += len(_ANY_CELL.findall(data.rsplit(b"</row>", 1)[-1]))
+
+    def check(self, path: Path, part: str) -> None:
+        self.widest = max(self.widest, self._in_row)
+        if not self.last_row and not self.widest:
+            return
+        numbers = [_column_number(letters) for letters in self.columns] or [1]
+        first_row, last_row = self.first_row or 1, self.last_row or 1
+        last_row = max(last_row, first_row + self.row_elements - 1)
+        if self.widest:
+            last_row = max(last_row, self.numbered_row)
+        first, last = min(numbers), max(max(numbers), min(numbers) + self.widest - 1)
+        cells = (last_row - first_row + 1) * (last - first + 1)
+        if cells > limits.SHEET_CELLS:
+            corner = f"{_column_letters(first)}{first_row}:{_column_letters(last)}{last_row}"
+            _refuse(
+                path,
+                f"trang tính (phần «{part}») có ô ghi dữ liệu trải từ {corner}, tức "
+                f"{count(cells)} ô, quá giới hạn {count(limits.SHEET_CELLS)} ô một trang tính.",
+                "xoá các dòng, cột thừa ở cuối trang tính (Ctrl+End cho biết ô cuối Excel còn "
+                "giữ), lưu lại, hoặc tách bảng thành nhiều tệp.",
+            )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _refuse(path: Path, message: str, fix: str = _RESAVE) -> None:

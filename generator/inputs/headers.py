@@ -22,7 +22,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..common import limits
 from ..common.errors import Problem
+from ..common.vnformat import count
 
 IGNORED = "_bo_qua"  # a recognised column that carries nothing we read (STT, Tỉ lệ)
 
@@ -139,16 +141,20 @@ def _map(
     columns: dict[int, str] = {}
     written: dict[str, str] = {}
     problems = []
+    unknown = 0
     for position, (label, group) in enumerate(zip(labels, groups, strict=True)):
         if not label and not group:
             continue
         name = classify(label, group)
         shown = f"{group} / {label}" if group and group != label else label
         if name is None or (name != IGNORED and name in written):
-            problems.append(_unknown(shown, name, row, file, sheet))
+            unknown += 1
+            if unknown <= limits.PROBLEMS_SHOWN:  # a sheet of 100.000 stray columns: count them
+                problems.append(_unknown(shown, name, row, file, sheet))
         elif name != IGNORED:
             written[name] = shown
         columns[position] = name or IGNORED
+    problems += _more_columns(unknown, row, file, sheet)
     for column in COLUMNS:
         if column.name not in written:
             fix = f"thêm cột có tiêu đề «{column.label}» ở dòng {row}."
@@ -156,6 +162,14 @@ def _map(
                 Problem(file, "thiếu cột bắt buộc.", fix, row=row, column=column.label, sheet=sheet)
             )
     return HeaderMap(columns, written, rows=1), problems
+
+
+def _more_columns(unknown: int, row: int, file: str, sheet: str | None) -> list[Problem]:
+    """After the first columns with a wrong header, the number of the others."""
+    if unknown <= limits.PROBLEMS_SHOWN:
+        return []
+    more = f"còn {count(unknown - limits.PROBLEMS_SHOWN)} cột khác có tiêu đề sai như vậy."
+    return [Problem(file, more, "xoá các cột thừa, sửa tiêu đề.", row=row, sheet=sheet)]
 
 
 def _unknown(
@@ -326,6 +340,7 @@ def _settle(
     tagged = any(f is not None and f[2] for f in found)
     seen: dict[tuple[str, str | None], int] = {}
     previous: Found | None = None
+    unknown = 0
     for position, item in enumerate(found):
         if item is None:
             previous = None
@@ -346,16 +361,17 @@ def _settle(
             and previous.name != name
         ):
             level = previous.level  # "Số HS MN | Chưa đồng bộ": the pair shares its level
-        if name is None:
-            problems.append(_unknown(shown, None, row, file, sheet, position))
-            previous = None
-            continue
-        if name != IGNORED and (name, level) in seen:
-            problems.append(_unknown(shown, name, row, file, sheet, position))
+        if name is None or (name != IGNORED and (name, level) in seen):
+            unknown += 1
+            if unknown <= limits.PROBLEMS_SHOWN:
+                problems.append(_unknown(shown, name, row, file, sheet, position))
+            if name is None:
+                previous = None
+                continue
         elif name != IGNORED:
             seen[(name, level)] = position
         columns[position] = previous = Found(name, level, shown)
-    return columns, problems
+    return columns, problems + _more_columns(unknown, row, file, sheet)
 
 
 def column_letter(position: int) -> str:

@@ -27,6 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from ..common import limits
 from ..common.errors import InvalidData, Problem
+from ..common.vnformat import count
 from . import charsets, guard
 from .headers import (
     COLUMNS,
@@ -283,7 +284,11 @@ def read_csv_grid(path: Path, data: bytes | None = None) -> Grid:
     if nul >= 0:
         start = text.rfind("\n", 0, nul) + 1
         line = text[start : text.find("\n", nul) if "\n" in text[nul:] else len(text)]
-        cells = next(csv.reader([line.replace("\x00", "\x01")], delimiter=sniff_delimiter(text)))
+        marked = [line.replace("\x00", "\x01")]
+        try:
+            cells = next(csv.reader(marked, delimiter=sniff_delimiter(text)))
+        except csv.Error:  # not a table at all (a binary file): the line is all we can say
+            cells = []
         position = next((i for i, cell in enumerate(cells) if "\x01" in cell), None)
         letter = column_letter(position) if position is not None else None
         at = Problem(path.name, "", row=text.count("\n", 0, nul) + 1, letter=letter)
@@ -299,6 +304,7 @@ def read_csv_grid(path: Path, data: bytes | None = None) -> Grid:
 
 
 def _csv_rows(file: str, text: str, delimiter: str) -> list[list[str]]:
+    _check_width(file, text, delimiter)
     csv.field_size_limit(limits.CELL_CHARS + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
@@ -309,6 +315,28 @@ def _csv_rows(file: str, text: str, delimiter: str) -> list[list[str]]:
         at = Problem(file, "", row=reader.line_num)
         raise InvalidData([guard.too_long(at, limits.CELL_CHARS + 1)]) from None
     return rows
+
+
+def _check_width(file: str, text: str, delimiter: str) -> None:
+    """Refuse a line with more cells than a sheet can have, before the csv module builds it
+    (one 100 MB line of commas would be 50 million cells)."""
+    if text.count(delimiter) <= limits.TABLE_COLUMNS:
+        return
+    start, number = 0, 0
+    while True:
+        number += 1
+        end = text.find("\n", start)
+        cells = text.count(delimiter, start, len(text) if end < 0 else end) + 1
+        if cells > limits.TABLE_COLUMNS:
+            message = (
+                f"dòng có {count(cells)} ô, quá giới hạn {count(limits.TABLE_COLUMNS)} cột "
+                "của một bảng (như Excel)."
+            )
+            fix = "mở tệp bằng Excel, xoá các cột thừa, lưu lại dạng CSV."
+            raise InvalidData([Problem(file, message, fix, row=number)])
+        if end < 0:
+            return
+        start = end + 1
 
 
 def _full_grid(grid: Grid) -> Grid:

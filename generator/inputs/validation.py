@@ -143,7 +143,7 @@ def _counts(column: pd.Series, data: np.ndarray, report: _Report, name: str) -> 
     if plain.any():
         digits = pc.filter(guard.arrow(column), pa.array(plain))
         numbers[plain] = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
-    valid = plain.copy()
+    valid = plain & (numbers <= limits.COUNT_MAX)
     if not plain.all():
         codes, distinct = pd.factorize(column[~plain])
         parsed = [parse_count(value)[0] for value in distinct]
@@ -166,20 +166,30 @@ def _reason(text: str) -> str:
         return "ô để trống."
     if text.startswith("-"):
         return f"số âm ({text})."
+    if _digits(text) is not None:
+        return f"số «{text}» lớn quá giới hạn {count(limits.COUNT_MAX)} (gõ nhầm?)."
     return f"«{text}» không phải số nguyên."
+
+
+def _digits(text: str) -> str | None:
+    """The digits of a count typed as 1204, "1.204", "1,204", "1 204" or 1204.0."""
+    whole = _WHOLE_FLOAT.match(text)
+    if _PLAIN.match(text):
+        return text
+    if whole:
+        return whole.group(1)
+    if _GROUPED.match(text):
+        return re.sub(r"\D", "", text)
+    return None
 
 
 def parse_count(text: str) -> tuple[int | None, str | None]:
     """A count typed as 1204, "1.204", "1,204" or "1 204"; else (None, the reason)."""
     text = text.strip()
-    whole = _WHOLE_FLOAT.match(text)
-    if _PLAIN.match(text):
-        return int(text), None
-    if whole:
-        return int(whole.group(1)), None
-    if _GROUPED.match(text):
-        return int(re.sub(r"\D", "", text)), None
-    return None, _reason(text)
+    digits = _digits(text)
+    if digits is None or len(digits) > len(str(limits.COUNT_MAX)) or int(digits) > limits.COUNT_MAX:
+        return None, _reason(text)
+    return int(digits), None
 
 
 def _check_text(
