@@ -163,3 +163,16 @@ def test_a_compiled_template_with_a_missing_variable_is_a_template_problem(tmp_p
     template = _with_tag(FORM, tmp_path / "mau.docx", "{{ khong_co.ten }}")
     with pytest.raises(TemplateProblem, match="khong_co.ten, ở «"):
         CompiledTemplate(template).render({})
+
+
+def test_the_readme_states_every_template_limit_as_the_sandbox_applies_it():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Giới hạn của mẫu") : readme.index("### Biến trong mẫu")]
+
+    def written(number: int) -> str:
+        return f"{number:,}".replace(",", ".")
+
+    for limit in (sandbox.MAX_RANGE, sandbox.MAX_STEPS, sandbox.MAX_TEXT, sandbox.MAX_BUILT,
+                  sandbox.MAX_POWER_BITS, sandbox.MAX_OUTPUT):  # fmt: skip
+        assert f"tối đa {written(limit)} " in section, limit
+    assert f"| {sandbox.RENDER_SECONDS:.0f} giây |" in section
