@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..convert.pdf import to_pdf
 from ..documents.context import build_context, kind_context
 from ..documents.fastdocx import CompiledTemplate, render_docx
-from ..figures.aggregate import Appendix, Counts, sector_total
+from ..figures.aggregate import Appendix, Counts, Sector, sector_total
 from ..figures.checkup import check_folder
 from ..figures.tieout import Disagreement
 from ..inputs.folder import Inputs
@@ -58,12 +57,13 @@ def build(
     history = versions(folder)
     fingerprint = inputs.fingerprint
     if history and _same(history[-1], fingerprint, pdf, pdf_a):
-        result = _result(history[-1], False, inputs, appendices)
+        result = _result(history[-1], False, inputs, appendices, checkup.sector)
     else:
         changed = _changed(history[-1] if history else None, fingerprint)
         result = render_version(
-            inputs, appendices, folder, data_dir.name, changed=changed, pdf=pdf, pdf_a=pdf_a
-        )
+            inputs, appendices, folder, data_dir.name, changed=changed, pdf=pdf, pdf_a=pdf_a,
+            sector=checkup.sector,
+        )  # fmt: skip
     return replace(result, disagreements=tuple(checkup.disagreements))
 
 
@@ -79,9 +79,11 @@ def render_version(
     source: Version | None = None,
     pdf: bool = False,
     pdf_a: bool = False,
+    sector: Sector | None = None,
 ) -> BuildResult:
-    """Render the notice (a draft, or issued with number and date) into a new version."""
-    sector = sector_total(inputs.units, inputs.declarations)
+    """Render the notice (a draft, or issued with number and date) into a new version;
+    ``sector`` is the whole table's figures when the caller has them already."""
+    sector = sector or sector_total(inputs.units, inputs.declarations)
     template = CompiledTemplate(inputs.files[inputs.kind.mau_van_ban], layout=True)
     context = build_context(inputs.metadata, appendices, number, issued_on, sector=sector)
     context.update(kind_context(inputs, template.names))
@@ -114,10 +116,12 @@ def render_version(
     if pdf:
         documents[Path(docx_name).with_suffix(".pdf").name] = _pdf_bytes(docx_name, document, pdf_a)
     version = add_version(folder, documents, inputs.files, manifest)
-    return _result(version, True, inputs, appendices)
+    return _result(version, True, inputs, appendices, sector)
 
 
 def _pdf_bytes(name: str, document: bytes, pdf_a: bool = False) -> bytes:
+    from ..convert.pdf import to_pdf  # only a build with --pdf needs LibreOffice
+
     with tempfile.TemporaryDirectory(prefix="vanban-") as work:
         source = Path(work) / name
         source.write_bytes(document)
@@ -148,12 +152,16 @@ def _changed(previous: Version | None, fingerprint: dict[str, str]) -> list[str]
 
 
 def _result(
-    version: Version, created: bool, inputs: Inputs, appendices: tuple[Appendix, ...]
+    version: Version,
+    created: bool,
+    inputs: Inputs,
+    appendices: tuple[Appendix, ...],
+    sector: Sector,
 ) -> BuildResult:
     output = version.path / version.manifest["van_ban"]
     pdf = output.with_suffix(".pdf")
     template = inputs.files[inputs.kind.mau_van_ban]
-    totals = sector_total(inputs.units, inputs.declarations).total
+    totals = sector.total
     return BuildResult(
         version,
         inputs,

@@ -1,7 +1,9 @@
 """The web page served by uvicorn in a thread, driven by Debian's Chromium through Playwright.
 
 Never ``playwright install``: the browser is /usr/lib/chromium/chromium (apt: chromium).
-Screenshots of each page go to docs/web-*.png (shown in the README).
+Every journey takes screenshots of its pages; they go to a temporary folder, or with
+``VANBAN_SCREENSHOTS=docs`` to docs/web-*.png, the pictures the README shows (a test run
+never changes the repository).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 import re
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +29,7 @@ from ..conftest import ROOT, SHIPPED
 
 os.environ.setdefault("PLAYWRIGHT_BROWSERS_PATH", "/nonexistent")
 CHROMIUM = "/usr/lib/chromium/chromium"
-DOCS = ROOT / "docs"
+SHOTS = Path(os.environ.get("VANBAN_SCREENSHOTS") or tempfile.mkdtemp(prefix="vanban-web-"))
 PASSWORD = "mat-khau-thu-nghiem"
 
 
@@ -107,11 +110,11 @@ def serve(tmp_path) -> Iterator[Callable[..., Site]]:
 
 
 def snapshot(page, name: str) -> None:
-    """A screenshot of the whole page for the README: docs/web-<name>.png (times masked, so
-    that the picture only changes when the page does)."""
+    """A screenshot of the whole page: web-<name>.png in :data:`SHOTS` (times masked, so that
+    the picture only changes when the page does)."""
     times = page.locator(".time")
     page.screenshot(
-        path=str(DOCS / f"web-{name}.png"), full_page=True, mask=[times], mask_color="#d0d7de"
+        path=str(SHOTS / f"web-{name}.png"), full_page=True, mask=[times], mask_color="#d0d7de"
     )
 
 
