@@ -85,7 +85,9 @@ def sector_total(units: pd.DataFrame, declarations: Declarations) -> Sector:
 
 
 def _appendix(units: pd.DataFrame, spec: AppendixSpec, level_names: dict[str, str]) -> Appendix:
-    selected = units[units["cap_hoc"].isin(spec.levels)]
+    columns = list(dict.fromkeys([spec.rows_by, "cap_hoc", *COUNT_COLUMNS]))
+    chosen = units["cap_hoc"].isin(spec.levels).to_numpy()
+    selected = units[columns] if chosen.all() else units.loc[chosen, columns]  # no copy if all
     sums = selected.groupby([spec.rows_by, "cap_hoc"], sort=False)[list(COUNT_COLUMNS)].sum()
     by_key: dict[str, dict[str, Counts]] = {}  # one pass: no per-row lookups (40,000 units)
     for (key, level), values in zip(sums.index, sums.to_numpy().tolist(), strict=True):
@@ -101,7 +103,8 @@ def _appendix(units: pd.DataFrame, spec: AppendixSpec, level_names: dict[str, st
     if spec.threshold is not None:
         rows = {key: row for key, row in rows.items() if _kept(row.total, spec.threshold)}
     ordered = _sorted(rows, spec)
-    total = Row("Tổng số", _sum_levels(ordered, spec.levels))
+    shown = set(rows) if spec.threshold is not None else None
+    total = Row("Tổng số", _sum_levels(sums, shown, spec.levels))
     return Appendix(spec, tuple(ordered), total)
 
 
@@ -156,9 +159,16 @@ def _ints(values: dict[str, object]) -> dict[str, int]:
     return {name: int(values.get(name, 0)) for name in COUNT_COLUMNS}
 
 
-def _sum_levels(rows: list[Row], levels: tuple[str, ...]) -> dict[str, Counts]:
-    totals = {level: Counts() for level in levels}
-    for row in rows:
-        for level, counts in row.by_level.items():
-            totals[level] = totals[level] + counts
-    return totals
+def _sum_levels(
+    sums: pd.DataFrame, shown: set[str] | None, levels: tuple[str, ...]
+) -> dict[str, Counts]:
+    """Each level's total over the rows shown (``sums``: counts by row key and level;
+    ``shown``: the keys left by a threshold, None for all)."""
+    if shown is not None:
+        sums = sums[[key in shown for key in sums.index.get_level_values(0)]]
+    by_level = sums.groupby(level=1, sort=False).sum()
+    found = dict(zip(by_level.index, by_level.to_numpy().tolist(), strict=True))
+    return {
+        level: Counts(*(int(v) for v in found[level])) if level in found else Counts()
+        for level in levels
+    }

@@ -154,8 +154,10 @@ def _unit_table(
     first = grids[0]
     header = find_header(first.rows, first.file, first.sheet, levels, merged=first.merged)
     if is_flat(header) or not _appendix_like(header, len(grids)):
+        notes = _notes(path, first.encoding, first.sheet)
         table = table_from(first, header)
-        return validate_units(table, levels), _notes(path, first.encoding, first.sheet)
+        del grids, first  # a large CSV's bytes: let go before the values are checked
+        return validate_units(table, levels), notes
     try:
         return read_appendix_sheets(grids, declarations, read_mapping(data_dir))
     except InvalidData:

@@ -10,6 +10,7 @@ through :mod:`.headers`; checking values is :mod:`.validation`'s job.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -51,6 +52,9 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_COLUMNS = ("don_vi", "cap_hoc", "don_vi_quan_ly")
 _HEAD_CHARS = 1 << 18  # a CSV longer than this has its body parsed by pyarrow
 _MAX_COLUMNS = 512
+_CHECK_BYTES = 1 << 22  # a large CSV is checked (UTF-8, NFC) this much at a time
+_BLOCK_BYTES = 1 << 20  # pyarrow parses this much at a time, on one thread: it keeps the
+# transient memory of a million-row table ~50 MB lower than larger blocks on two threads
 _DELIMITERS = (",", ";", "\t")
 _CONVERT_FIX = (
     "chuyển sang Unicode bằng Unikey: bôi đen bảng, chép (Ctrl+C), mở Unikey → Công cụ chuyển mã "
@@ -68,8 +72,9 @@ class Grid:
     rows: list[list[str]]
     encoding: str | None = None  # for CSV: the character set it was found in
     merged: bool = False  # merged cells were filled in (spreadsheets)
-    text: str | None = None  # a large CSV: ``rows`` is its head only; the body is parsed later
+    data: bytes | None = None  # a large CSV in UTF-8 (NFC): ``rows`` is its head only
     delimiter: str = ","
+    start: int = 0  # where the text begins in ``data`` (after a byte order mark)
 
 
 @dataclass(frozen=True)
@@ -130,9 +135,9 @@ def table_from(
     )
     if problems:
         raise InvalidData(problems)
-    fast = _arrow_body(grid, header.first_data_row) if grid.text is not None else None
+    fast = _arrow_body(grid, header.first_data_row) if grid.data is not None else None
     if fast is None:
-        if grid.text is not None:
+        if grid.data is not None:
             grid = _full_grid(grid)
         first = header.first_data_row - 1
         body = [(n, row) for n, row in enumerate(grid.rows[first:], start=first + 1) if any(row)]
@@ -231,6 +236,8 @@ def _row(at: Problem, row: int) -> Problem:
 
 def _legacy_text(column: pd.Series, table: RawTable, at: Problem) -> list[Problem]:
     """Text typed in an old Vietnamese font, decided once per distinct value."""
+    if pc.all(pc.string_is_ascii(guard.arrow(column))).as_py() is not False:
+        return []  # plain ASCII (counts, codes): no old font draws its letters there
     maybe = guard.matches(column, "[\u00a0-\u00ff]")
     if maybe.any():
         maybe &= ~guard.matches(column, charsets.VIETNAMESE_LETTERS)
@@ -279,6 +286,9 @@ def read_csv_grid(path: Path, data: bytes | None = None) -> Grid:
     data = path.read_bytes() if data is None else data
     if data.count(b"\n") > limits.UNIT_ROWS + 1:
         _too_many_rows(path.name, None, data.count(b"\n"))
+    large = _large_utf8(path.name, data)
+    if large is not None:
+        return large
     text, encoding = decode(path.name, data)
     nul = text.find("\x00")  # the csv module cannot read past one
     if nul >= 0:
@@ -295,12 +305,58 @@ def read_csv_grid(path: Path, data: bytes | None = None) -> Grid:
         raise InvalidData([guard.control(at, "\x00")])
     delimiter = sniff_delimiter(text)
     if len(text) > _HEAD_CHARS:  # the head for the header; pyarrow parses the body
-        end = 0
-        for _ in range(HEADER_SEARCH + HEADER_DEPTH + 1):
-            end = text.find("\n", end) + 1 or len(text)
+        end = _head_end(text, 0)
         rows = _csv_rows(path.name, text[:end], delimiter)
-        return Grid(path.name, None, rows, encoding, text=text, delimiter=delimiter)
+        del data
+        encoded = text.encode("utf-8")
+        del text
+        return Grid(path.name, None, rows, encoding, data=encoded, delimiter=delimiter)
     return Grid(path.name, None, _csv_rows(path.name, text, delimiter), encoding)
+
+
+def _head_end(text: str | bytes, start: int) -> int:
+    """Where the lines that may hold the header end (the rest is the body)."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    end = start
+    for _ in range(HEADER_SEARCH + HEADER_DEPTH + 1):
+        end = text.find(newline, end) + 1 or len(text)  # type: ignore[arg-type]
+    return end
+
+
+def _large_utf8(file: str, data: bytes) -> Grid | None:
+    """A large CSV already in UTF-8 and NFC, with its head read and its body left as bytes
+    (never decoded whole); None when the careful path must decide (other character sets,
+    text to normalise, a NUL, a head without a line to find the delimiter on)."""
+    if len(data) <= 4 * _HEAD_CHARS or b"\x00" in data:  # 4: UTF-8 bytes per character
+        return None
+    bom = data.startswith(codecs.BOM_UTF8)
+    start = len(codecs.BOM_UTF8) if bom else 0
+    if not _utf8_nfc(data, start):
+        return None
+    end = _head_end(data, start)
+    head = data[start:end].decode("utf-8")
+    if not head.strip():
+        return None
+    delimiter = sniff_delimiter(head)
+    rows = _csv_rows(file, head, delimiter)
+    encoding = charsets.UTF8_BOM if bom else charsets.UTF8
+    return Grid(file, None, rows, encoding, data=data, delimiter=delimiter, start=start)
+
+
+def _utf8_nfc(data: bytes, start: int) -> bool:
+    """Whether ``data[start:]`` is UTF-8 in NFC, decoded a few MB at a time (cut after a line
+    feed, which never joins a neighbour in normalisation)."""
+    view = memoryview(data)
+    while start < len(data):
+        end = data.find(b"\n", start + _CHECK_BYTES) + 1 or len(data)
+        try:
+            piece = str(view[start:end], "utf-8")
+        except UnicodeDecodeError:
+            return False
+        if not unicodedata.is_normalized("NFC", piece):
+            return False
+        start = end
+    return True
 
 
 def _csv_rows(file: str, text: str, delimiter: str) -> list[list[str]]:
@@ -340,7 +396,8 @@ def _check_width(file: str, text: str, delimiter: str) -> None:
 
 
 def _full_grid(grid: Grid) -> Grid:
-    rows = _csv_rows(grid.file, grid.text or "", grid.delimiter)
+    text = (grid.data or b"")[grid.start :].decode("utf-8")
+    rows = _csv_rows(grid.file, text, grid.delimiter)
     return Grid(grid.file, grid.sheet, rows, grid.encoding)
 
 
@@ -349,40 +406,58 @@ def _arrow_body(
 ) -> tuple[Callable[[int], pd.Series], tuple[int, ...]] | None:
     """The body of a large CSV parsed by pyarrow; None when only the careful path is exact
     (blank lines, line breaks inside cells, ragged rows, huge cells)."""
-    text = grid.text or ""
-    start = 0
+    data = grid.data or b""
+    start = grid.start
     for _ in range(first_row - 1):
-        start = text.find("\n", start) + 1
+        start = data.find(b"\n", start) + 1
         if start == 0:
             return None
-    body = text[start:].encode("utf-8")
-    lines = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    size = len(data) - start
+    lines = data.count(b"\n", start) + (0 if data.endswith(b"\n") or not size else 1)
+    columns = _arrow_columns(memoryview(data)[start:], grid.delimiter)
+    if columns is None or len(columns[0]) != lines or len(columns) >= _MAX_COLUMNS:
+        return None
+    return _arrow_cells(columns, first_row)
+
+
+def _arrow_columns(body: memoryview, delimiter: str) -> list[pa.ChunkedArray] | None:
+    """The columns of a CSV body as Arrow strings (the table itself let go)."""
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(body),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=grid.delimiter, ignore_empty_lines=False),
+        return pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(
+                autogenerate_column_names=True, block_size=_BLOCK_BYTES, use_threads=False
+            ),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(_MAX_COLUMNS)},
+                column_types={f"f{i}": pa.large_string() for i in range(_MAX_COLUMNS)},
                 strings_can_be_null=False,
             ),
-        )
+        ).columns
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if table.num_rows != lines or table.num_columns >= _MAX_COLUMNS:
-        return None
-    trimmed = [pc.utf8_trim_whitespace(column) for column in table.columns]
-    filled = pc.not_equal(trimmed[0], "")
-    for column in trimmed[1:]:
-        filled = pc.or_(filled, pc.not_equal(column, ""))
+
+
+def _arrow_cells(
+    trimmed: list[pa.ChunkedArray], first_row: int
+) -> tuple[Callable[[int], pd.Series], tuple[int, ...]]:
+    """Each column trimmed in place (the untrimmed one let go), blank rows left out."""
+    filled = None
+    for position, column in enumerate(trimmed):
+        trimmed[position] = column = pc.utf8_trim_whitespace(column)
+        written = pc.not_equal(column, "")
+        filled = written if filled is None else pc.or_(filled, written)
     keep = filled.to_numpy(zero_copy_only=False)
-    numbers = (np.arange(table.num_rows) + first_row)[keep]
+    pa.default_memory_pool().release_unused()  # the parser's and the untrimmed columns' pages
+    numbers = np.arange(first_row, len(keep) + first_row)
+    if not keep.all():
+        numbers = numbers[keep]
+        trimmed = [column.filter(pa.array(keep)) for column in trimmed]
 
     def cells(position: int) -> pd.Series:
         if position >= len(trimmed):
-            return pd.Series([""] * int(keep.sum()), dtype="str")
-        column = trimmed[position].filter(pa.array(keep))
-        return column.to_pandas().astype("str").reset_index(drop=True)
+            return pd.Series([""] * len(numbers), dtype="str")
+        return pd.Series(trimmed[position], dtype="str")
 
     return cells, tuple(numbers.tolist())
 

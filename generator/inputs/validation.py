@@ -78,15 +78,22 @@ def validate_units(table: RawTable, levels: Iterable[str]) -> Checked:
     if report.problems:
         raise InvalidData(report.problems)
     _warnings(counts, data, report)
+    kept = slice(None) if data.all() else data  # a country's table: every row, no copy
     units = pd.DataFrame(
         {
-            "don_vi": frame["don_vi"][data].astype(object),
-            "cap_hoc": levels[data].astype(object),
-            "don_vi_quan_ly": frame["don_vi_quan_ly"][data].astype(object),
-            **{name: counts[name][data].astype("int64") for name in COUNT_COLUMNS},
+            "don_vi": _text(frame["don_vi"][kept]),
+            "cap_hoc": _text(levels[kept]),
+            "don_vi_quan_ly": _text(frame["don_vi_quan_ly"][kept]),
+            **{name: counts[name][kept].astype("int64") for name in COUNT_COLUMNS},
         }
     ).reset_index(drop=True)
     return Checked(units, report.warnings)
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """A text column of the checked table: Arrow-backed strings (a country's million rows
+    as Python objects would take several hundred MB)."""
+    return column.astype("str")
 
 
 class _Report:
@@ -238,8 +245,7 @@ def _check_parts(counts: dict[str, pd.Series], data: np.ndarray, report: _Report
 def _duplicates(
     units: pd.Series, levels: pd.Series, data: np.ndarray, table: RawTable, report: _Report
 ) -> None:
-    keys = pd.DataFrame({"u": units, "l": levels})
-    repeated = data & (units != "").to_numpy() & keys.duplicated(keep=False).to_numpy()
+    repeated = data & (units != "").to_numpy() & _repeated(units, levels)
     if not repeated.any():
         return
     first: dict[tuple[str, str], int] = {}
@@ -256,6 +262,19 @@ def _duplicates(
         return f"đơn vị «{key[0]}», cấp {key[1]} đã có ở dòng {first[key]}."
 
     report.rows(mask, "don_vi", message, "gộp hai dòng làm một, hoặc xoá dòng thừa.")
+
+
+def _repeated(units: pd.Series, levels: pd.Series) -> np.ndarray:
+    """Rows whose unit and level are both on another row. The names are compared a level at
+    a time: a country's million distinct names hashed at once take ~150 MB."""
+    codes, distinct = pd.factorize(levels)
+    names = guard.arrow(units)
+    repeated = np.zeros(len(units), dtype=bool)
+    for code in range(len(distinct)):
+        rows = (codes == code).nonzero()[0]
+        same = pd.Series(names.take(rows), dtype="str").duplicated(keep=False)
+        repeated[rows] = same.to_numpy(dtype=bool)
+    return repeated
 
 
 def _check_totals(
