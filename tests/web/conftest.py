@@ -25,7 +25,7 @@ import uvicorn
 from generator.web import accounts
 from generator.web.app import create_app
 
-from ..conftest import ROOT, SHIPPED
+from ..conftest import SHIPPED
 
 os.environ.setdefault("PLAYWRIGHT_BROWSERS_PATH", "/nonexistent")
 CHROMIUM = "/usr/lib/chromium/chromium"
