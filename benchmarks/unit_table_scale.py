@@ -1,16 +1,18 @@
 """Unit tables at a country's scale: read + check, against today's code and plain Python.
 
 Usage: python benchmarks/unit_table_scale.py [ROWS ...]   (default: 40000 1000000)
-       [--baseline REV]   git revision whose code is "today's cost" (default 889d0c6, the
+       [--baseline REV]   git revision whose reading is "today's cost" (default 889d0c6, the
                           last commit before the vectorised reader)
+       [--build-baseline REV]  git revision whose build is "today's cost" (default 0140e84,
+                          the last commit before documents were rendered as a stream)
 
 For each size it writes a unit table (one row per unit and level, ~700 district offices,
 levels in the national proportions) and runs, each in a new process, measuring wall time, CPU
 time (steadier on a shared machine) and peak memory (max RSS):
   1. vanban: reading and checking the table (``load_inputs``), the path issue #13 item 8 is
-     about; ``vanban validate`` (adds the appendix figures, ``figures/aggregate.py``); and, up
-     to 100,000 rows, ``vanban build`` (adds rendering the .docx with every appendix row);
-  2. the same two with the code of the baseline revision (today's cost);
+     about; ``vanban validate`` (adds the appendix figures, ``figures/aggregate.py``); and
+     ``vanban build`` (adds rendering the .docx with every appendix row: 80,000 at 1,000,000);
+  2. the same three with the code of the baseline revisions (today's cost);
   3. plain Python doing equal work: csv.DictReader and int() of every count.
 Goals: 40,000 rows under 3 s and 400 MB; 1,000,000 rows under 30 s; reading, checking and
 the appendix figures (``vanban validate``) of 1,000,000 rows under 600 MB (issue #13 item 8:
@@ -36,7 +38,8 @@ HEADER = (
 LOAD = "from pathlib import Path; import sys; from generator.inputs.folder import load_inputs; "
 LOAD += "load_inputs(Path(sys.argv[1]))"
 GOALS = (
-    "Mục tiêu: 40.000 dòng < 3 giây, < 400 MB; 1.000.000 dòng: validate < 600 MB, build < 30 giây."
+    "Mục tiêu: 40.000 dòng < 3 giây, < 400 MB; 1.000.000 dòng: validate < 600 MB, "
+    "build < 30 giây; không tiến trình nào quá 1 GB."
 )
 PLAIN = """
 import csv, sys
@@ -104,11 +107,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", nargs="*", type=int, default=[40_000, 1_000_000])
     parser.add_argument("--baseline", default="889d0c6")
-    parser.add_argument("--skip-baseline-above", type=int, default=100_000)
+    parser.add_argument("--build-baseline", default="0140e84")
     parser.add_argument("--limit", type=float, default=180, help="seconds for today's code")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         today = export(options.baseline, Path(work) / "baseline")
+        before = export(options.build_baseline, Path(work) / "build-baseline")
         print(f"{'dòng':>10} | {'cách đo':<44} | {'giây':>7} | {'giây CPU':>7} | {'MB đỉnh':>8}")
         for rows in options.rows:
             data = Path(work) / f"bang-{rows}"
@@ -122,15 +126,18 @@ def main() -> None:
                  ["-m", "generator", "validate", str(data)]),
                 ("Python thuần: csv.DictReader + int()", ROOT, ["-c", PLAIN, str(data)]),
             ]  # fmt: skip
-            if rows <= options.skip_baseline_above:  # the whole notice: appendices rendered too
-                out = str(Path(work) / f"ra-{rows}")
-                runs.insert(2, ("vanban build (cả văn bản .docx)", ROOT,
-                                ["-m", "generator", "build", str(data), "-o", out]))  # fmt: skip
+            build = ["-m", "generator", "build", str(data), "-o"]  # the whole notice
+            runs.insert(
+                2,
+                ("vanban build (cả văn bản .docx)", ROOT, [*build, str(Path(work) / f"ra-{rows}")]),
+            )
+            runs.insert(5, (f"hôm nay ({options.build_baseline}): vanban build", before,
+                            [*build, str(Path(work) / f"ra-truoc-{rows}")]))  # fmt: skip
             for label, code, argv in runs:
-                limit = options.limit if code is today else 3600
+                limit = options.limit if code in (today, before) else 3600
                 found = measure(code, argv, limit)
                 if found is None:
-                    print(f"{rows:>10,} | {label:<44} | > {limit:.0f} s: dừng, không xong")
+                    print(f"{rows:>10,} | {label:<44} | lỗi, hoặc quá {limit:.0f} s: không xong")
                     continue
                 seconds, peak, cpu = found
                 print(
