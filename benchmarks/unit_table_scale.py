@@ -1,10 +1,9 @@
 """Unit tables at a country's scale: read + check, against today's code and plain Python.
 
 Usage: python benchmarks/unit_table_scale.py [ROWS ...]   (default: 40000 1000000)
-       [--baseline REV]   git revision whose reading is "today's cost" (default 889d0c6, the
-                          last commit before the vectorised reader)
-       [--build-baseline REV]  git revision whose build is "today's cost" (default 0140e84,
-                          the last commit before documents were rendered as a stream)
+       [--baseline REV]   git revision whose code is "today's cost" (default 0140e84, the
+                          last commit before documents were rendered as a stream and the
+                          reader kept to bytes and Arrow strings)
 
 For each size it writes a unit table (one row per unit and level, ~700 district offices,
 levels in the national proportions) and runs, each in a new process, measuring wall time, CPU
@@ -12,7 +11,7 @@ time (steadier on a shared machine) and peak memory (max RSS):
   1. vanban: reading and checking the table (``load_inputs``), the path issue #13 item 8 is
      about; ``vanban validate`` (adds the appendix figures, ``figures/aggregate.py``); and
      ``vanban build`` (adds rendering the .docx with every appendix row: 80,000 at 1,000,000);
-  2. the same three with the code of the baseline revisions (today's cost);
+  2. the same three with the code of the baseline revision (today's cost);
   3. plain Python doing equal work: csv.DictReader and int() of every count.
 Goals: 40,000 rows under 3 s and 400 MB; 1,000,000 rows under 30 s; reading, checking and
 the appendix figures (``vanban validate``) of 1,000,000 rows under 600 MB (issue #13 item 8:
@@ -106,13 +105,11 @@ def export(revision: str, into: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", nargs="*", type=int, default=[40_000, 1_000_000])
-    parser.add_argument("--baseline", default="889d0c6")
-    parser.add_argument("--build-baseline", default="0140e84")
+    parser.add_argument("--baseline", default="0140e84")
     parser.add_argument("--limit", type=float, default=180, help="seconds for today's code")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         today = export(options.baseline, Path(work) / "baseline")
-        before = export(options.build_baseline, Path(work) / "build-baseline")
         print(f"{'dòng':>10} | {'cách đo':<44} | {'giây':>7} | {'giây CPU':>7} | {'MB đỉnh':>8}")
         for rows in options.rows:
             data = Path(work) / f"bang-{rows}"
@@ -131,10 +128,10 @@ def main() -> None:
                 2,
                 ("vanban build (cả văn bản .docx)", ROOT, [*build, str(Path(work) / f"ra-{rows}")]),
             )
-            runs.insert(5, (f"hôm nay ({options.build_baseline}): vanban build", before,
+            runs.insert(5, (f"hôm nay ({options.baseline}): vanban build", today,
                             [*build, str(Path(work) / f"ra-truoc-{rows}")]))  # fmt: skip
             for label, code, argv in runs:
-                limit = options.limit if code in (today, before) else 3600
+                limit = options.limit if code is today else 3600
                 found = measure(code, argv, limit)
                 if found is None:
                     print(f"{rows:>10,} | {label:<44} | lỗi, hoặc quá {limit:.0f} s: không xong")
