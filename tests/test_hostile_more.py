@@ -190,3 +190,69 @@ def test_sha256_reads_a_file_in_pieces(tmp_path):
     path = tmp_path / "x.bin"
     path.write_bytes(b"ab" * (3 << 20))
     assert sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _ods(rows: str) -> bytes:
+    """An OpenDocument sheet as LibreOffice writes one: ``rows`` inside its one table."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Trang1">'
+        f'<table:table-column table:number-columns-repeated="7"/>{rows}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+        '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return buffer.getvalue()
+
+
+def _ods_row(values: list, repeat: str = "") -> str:
+    cells = "".join(
+        f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p>'
+        "</table:table-cell>"
+        if isinstance(v, int)
+        else f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+        for v in values
+    )
+    return f"<table:table-row{repeat}>{cells}</table:table-row>"
+
+
+def test_an_opendocument_sheet_of_repeated_values_is_refused_before_the_reader(data_copy, tmp_path):
+    bomb = (
+        '<table:table-row table:number-rows-repeated="1000"><table:table-cell '
+        'table:number-columns-repeated="16384" office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell></table:table-row>"
+    )
+    data = _table(data_copy, "don-vi.ods", _ods(_ods_row(HEADER) + bomb))
+    result = _build(data, tmp_path)  # calamine alone took 1 GB to lay these out
+    assert result.exit_code == 1
+    assert "don-vi.ods: không đọc tệp này: trang tính (phần «content.xml»)" in result.stderr
+    assert "16.400.384 ô, quá giới hạn 3.500.000 ô" in result.stderr  # 1.001 × 16.384
+
+
+def test_repeated_empty_cells_and_rows_in_an_opendocument_sheet_do_not_count(data_copy, tmp_path):
+    empty = '<table:table-cell table:number-columns-repeated="16377"/>'
+    rows = (
+        _ods_row(HEADER).replace("</table:table-row>", empty + "</table:table-row>")
+        + _ods_row(["THPT An Dương", "THPT", "Sở GDĐT", 2204, 2, 108, 0])
+        + '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    data = _table(data_copy, "don-vi.ods", _ods(rows))
+    (data / "doi-chieu.toml").unlink(missing_ok=True)
+    result = CliRunner().invoke(cli, ["validate", str(data)])
+    assert result.exit_code == 0, result.output

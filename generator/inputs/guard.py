@@ -52,9 +52,9 @@ def check_zip(path: Path) -> None:
             if len(members) > limits.ZIP_MEMBERS:
                 _refuse(path, f"tệp gồm {len(members)} phần, quá giới hạn {limits.ZIP_MEMBERS}.")
             total = 0
-            sheets = path.suffix.lower() in (".xlsx", ".xlsm")
+            suffix = path.suffix.lower()
             for member in members:
-                extent = _Extent() if sheets and member.filename.endswith(".xml") else None
+                extent = _extent_of(suffix, member.filename)
                 total += _inflate(archive, member, path, limits.UNZIPPED_BYTES - total, extent)
                 if extent is not None:
                     extent.check(path, member.filename)
@@ -164,6 +164,81 @@ class _Extent:
                 "xoá các dòng, cột thừa ở cuối trang tính (Ctrl+End cho biết ô cuối Excel còn "
                 "giữ), lưu lại, hoặc tách bảng thành nhiều tệp.",
             )
+
+
+def _extent_of(suffix: str, part: str) -> _Extent | _OpenDocumentExtent | None:
+    """The measure of the cells a reader lays out, for the parts that hold sheets."""
+    if suffix in (".xlsx", ".xlsm") and part.endswith(".xml"):
+        return _Extent()
+    if suffix == ".ods" and part == "content.xml":
+        return _OpenDocumentExtent()
+    return None
+
+
+_ODS_TOKEN = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
+)
+_ODS_REPEAT = re.compile(rb'table:number-(?:rows|columns)-repeated\s*=\s*["\']([0-9]{1,10})["\']')
+
+
+class _OpenDocumentExtent:
+    """The same measure for an OpenDocument sheet (``content.xml``), where one cell or row
+    element may stand for many (``table:number-columns-repeated``, ``…-rows-repeated``): a
+    row repeated 1,000 times holding a value repeated 16,384 times is 16 million cells to a
+    reader. Counted up to the last cell and the last row that hold a value, per table."""
+
+    def __init__(self) -> None:
+        self.cells = 0  # the largest table's block
+        self._carry = b""
+        self._rows = self._last_row = self._widest = 0  # of the table being read
+        self._repeat = self._width = self._valued = 0  # of the row being read
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._carry + chunk
+        end = data.rfind(b"<")
+        end = len(data) if end < 0 or data.find(b">", end) >= 0 else end
+        data, self._carry = data[:end], data[end:]
+        if len(self._carry) > _CARRY:
+            self._carry = b""
+        for closing, name, attributes, empty in _ODS_TOKEN.findall(data):
+            if name == b"table-row":
+                if not closing:
+                    self._start_row(attributes)
+                if closing or empty:
+                    self._end_row()
+            elif name == b"table":
+                if closing:
+                    self.cells = max(self.cells, self._last_row * self._widest)
+                elif not empty:
+                    self._rows = self._last_row = self._widest = 0
+            elif not closing:  # a cell, or a cell covered by a merge
+                self._width += _repeated(attributes)
+                if b"office:value-type" in attributes:
+                    self._valued = self._width
+
+    def _start_row(self, attributes: bytes) -> None:
+        self._repeat, self._width, self._valued = _repeated(attributes), 0, 0
+
+    def _end_row(self) -> None:
+        self._rows += self._repeat
+        if self._valued:
+            self._last_row, self._widest = self._rows, max(self._widest, self._valued)
+
+    def check(self, path: Path, part: str) -> None:
+        cells = max(self.cells, self._last_row * self._widest)
+        if cells > limits.SHEET_CELLS:
+            _refuse(
+                path,
+                f"trang tính (phần «{part}») có ô ghi dữ liệu (kể cả ô, dòng «lặp lại») trải "
+                f"{count(cells)} ô, quá giới hạn {count(limits.SHEET_CELLS)} ô một trang tính.",
+                "xoá các dòng, cột thừa ở cuối trang tính, lưu lại, hoặc tách bảng thành "
+                "nhiều tệp.",
+            )
+
+
+def _repeated(attributes: bytes) -> int:
+    found = _ODS_REPEAT.search(attributes)
+    return int(found.group(1)) if found else 1
 
 
 def _column_number(letters: bytes) -> int:
