@@ -256,3 +256,21 @@ def test_repeated_empty_cells_and_rows_in_an_opendocument_sheet_do_not_count(dat
     (data / "doi-chieu.toml").unlink(missing_ok=True)
     result = CliRunner().invoke(cli, ["validate", str(data)])
     assert result.exit_code == 0, result.output
+
+
+def test_the_readme_states_the_input_limits_limits_py_applies():
+    from generator.common import limits
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Giới hạn (tệp lạ, tệp quá lớn)") :]
+    section = section[: section.index("\n### ")]
+
+    def written(number: int) -> str:
+        return f"{number:,}".replace(",", ".")
+
+    for limit in (limits.UNIT_ROWS, limits.TABLE_COLUMNS, limits.SHEET_CELLS, limits.CELL_CHARS,
+                  limits.COUNT_MAX, limits.ZIP_MEMBERS, limits.PROBLEMS_SHOWN):  # fmt: skip
+        assert written(limit) in section, limit
+    for size in (limits.TABLE_FILE_BYTES, limits.UNZIPPED_BYTES, limits.UNZIPPED_PART_BYTES):
+        assert f"{size // limits.MIB} MB" in section, size
+    assert f"{limits.PERSONS_FILE_BYTES // limits.MIB // 1024} GB" in section
