@@ -105,8 +105,12 @@ def stable_zip(data: bytes, stamp: datetime | None = None) -> bytes:
 
 
 def sha256(path: Path) -> str:
-    """The hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The hex SHA-256 of a file's bytes, read in chunks (a country's export is gigabytes)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @contextmanager
