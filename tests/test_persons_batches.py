@@ -149,3 +149,13 @@ def test_windows_1258_after_a_plain_start_is_still_read(tmp_path):
     units = load_inputs(utf8).units
     assert units.equals(expected)
     assert units["don_vi"].tolist() == ["THPT An Lao", "THPT Bạch Đằng"]
+
+
+def test_too_many_distinct_units_is_a_message_not_a_crash(tmp_path, monkeypatch):
+    from generator.inputs import tally
+
+    monkeypatch.setattr(tally, "_BITS", {**tally._BITS, "don_vi": 2})
+    rows = [_row(n, unit=f"THPT {n}") for n in range(6)]
+    assert _messages(_folder(tmp_path, rows)) == [
+        "ca-nhan.csv, cột «Đơn vị»: có hơn 4 giá trị khác nhau trong cột này."
+    ]

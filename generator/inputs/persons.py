@@ -2,8 +2,8 @@
 
 One row per student or staff member (``ca-nhan.csv``, ``.xlsx`` or ``.parquet``
 in the data folder). The file is read by pyarrow as record batches holding only
-the columns needed (a Parquet file row group by row group, so memory does not grow
-with the people); :mod:`.tally` checks and counts them once per distinct value, so a
+the columns needed (a Parquet file a million rows at a time, so memory does not
+grow with the people); :mod:`.tally` checks and counts them once per distinct value, so a
 city's 565,000 people or a country's 24 million are checked in seconds. Each kind of
 problem lists its first rows and how many more there are. The result is the same
 unit table the notice is built from.
@@ -93,7 +93,7 @@ class Export:
     def batches(self) -> Iterator[pa.RecordBatch]:
         """The rows in order, at most ``BATCH_ROWS`` at a time, columns renamed."""
         if self.path.suffix.lower() == ".parquet":
-            yield from self._row_groups(list(self.renamed))
+            yield from self._parquet_batches(list(self.renamed))
             return
         table = self._whole()
         for start in range(0, table.num_rows, BATCH_ROWS):
@@ -103,18 +103,18 @@ class Export:
         """One column again, chunk by chunk (the exact duplicate check re-reads the IDs)."""
         header = next(h for h, n in self.renamed.items() if n == name)
         if self.path.suffix.lower() == ".parquet":
-            yield from (batch.column(0) for batch in self._row_groups([header]))
+            yield from (batch.column(0) for batch in self._parquet_batches([header]))
         else:
             yield from self._whole().column(name).chunks
 
-    def _row_groups(self, headers: list[str]) -> Iterator[pa.RecordBatch]:
+    def _parquet_batches(self, headers: list[str]) -> Iterator[pa.RecordBatch]:
+        """A Parquet file's rows ``BATCH_ROWS`` at a time, text with few values as dictionaries."""
         schema = pq.read_schema(self.path)
         few = [h for h in headers if self.renamed[h] in DICTIONARY and _text(schema, h)]
         parquet = pq.ParquetFile(self.path, read_dictionary=few)
         names = [self.renamed[h] for h in headers]
-        for group in range(parquet.num_row_groups):
-            table = parquet.read_row_group(group, columns=headers).rename_columns(names)
-            yield from table.combine_chunks().to_batches()
+        for batch in parquet.iter_batches(BATCH_ROWS, columns=headers, use_threads=True):
+            yield batch.rename_columns(names)
 
     def _whole(self) -> pa.Table:
         if self.table is None:

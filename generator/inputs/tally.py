@@ -21,7 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..common import limits
-from ..common.errors import Problem
+from ..common.errors import InvalidData, Problem
+from ..common.vnformat import count
 from . import guard
 from .headers import fold
 
@@ -95,7 +96,7 @@ class Tally:
         self.dates: dict[str, bool] = {}
         self.mapped: dict[str, list[object]] = {}  # this batch's kinds, states and levels
 
-    def add(self, batch: pa.RecordBatch | pa.Table) -> None:
+    def add(self, batch: pa.RecordBatch) -> None:
         columns = {
             name: _column(batch.column(name), name in CLEANED)
             for name in batch.column_names
@@ -109,7 +110,7 @@ class Tally:
             self._check(batch, columns, ids)
         self.rows += batch.num_rows
 
-    def _ids(self, batch: pa.RecordBatch | pa.Table) -> np.ndarray | None:
+    def _ids(self, batch: pa.RecordBatch) -> np.ndarray | None:
         """The batch's IDs as int64 when all are numbers (the usual 12 digits), else None."""
         column = batch.column("ma_dinh_danh")
         try:
@@ -204,13 +205,18 @@ class Tally:
             else:
                 local = self._global(name, columns[name])
             if len(self.codes[name].values) >= 1 << _BITS[name]:
-                raise OverflowError(f"too many distinct values in {name}")
+                raise InvalidData([self._too_many(name)])
             key = (key << _BITS[name]) | local
         hs = np.array([kind == "HS" for kind in self.mapped["doi_tuong"]] + [False])[kinds]
         unsynced = ~np.array([*self.mapped["xac_thuc"], True], dtype=bool)[synced]
         key = (key << 2) | (hs.astype(np.int64) << 1) | unsynced
         counted = pc.value_counts(pa.array(key)).flatten()
         self.groups.append(pa.table({"key": counted[0], "people": counted[1]}))
+
+    def _too_many(self, name: str) -> Problem:
+        message = f"có hơn {count(1 << _BITS[name])} giá trị khác nhau trong cột này."
+        fix = "mỗi ô ghi tên đơn vị, cấp học hoặc đơn vị quản lý, không ghi mã riêng từng người."
+        return Problem(self.file, message, fix, column=self.labels[name])
 
     def _global(self, name: str, column: _Column) -> np.ndarray:
         lookup = np.zeros(len(column.values) + 1, dtype=np.int64)
