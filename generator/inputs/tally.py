@@ -149,7 +149,9 @@ class Tally:
             guard.control(at, found.group()) if found else guard.too_long(at, len(value))
         )
 
-    def _check(self, batch, columns: dict[str, _Column], ids: np.ndarray | None) -> None:
+    def _check(
+        self, batch: pa.RecordBatch, columns: dict[str, _Column], ids: np.ndarray | None
+    ) -> None:
         kinds = self._mapped("doi_tuong", columns["doi_tuong"], KINDS)
         synced = self._mapped("xac_thuc", columns["xac_thuc"], SYNCED)
         level = self._mapped("cap_hoc", columns["cap_hoc"], self.known_levels)
@@ -199,9 +201,8 @@ class Tally:
         key = np.zeros(len(kinds), dtype=np.int64)
         for name in KEYS:
             if name == "cap_hoc":
-                local = np.array([self.codes[name].code(v) for v in self.mapped["cap_hoc"]] + [0])[
-                    level
-                ]
+                lookup = [self.codes[name].code(value) for value in self.mapped[name]]
+                local = np.array([*lookup, 0])[level]
             else:
                 local = self._global(name, columns[name])
             if len(self.codes[name].values) >= 1 << _BITS[name]:
