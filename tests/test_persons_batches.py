@@ -159,3 +159,20 @@ def test_too_many_distinct_units_is_a_message_not_a_crash(tmp_path, monkeypatch)
     assert _messages(_folder(tmp_path, rows)) == [
         "ca-nhan.csv, cột «Đơn vị»: có hơn 4 giá trị khác nhau trong cột này."
     ]
+
+
+def test_a_parquet_export_in_one_large_row_group_is_read_in_batches(tmp_path, monkeypatch):
+    monkeypatch.setattr(persons, "BATCH_ROWS", 3)
+    seen = []
+    real = persons.Tally.add
+    monkeypatch.setattr(
+        persons.Tally, "add", lambda self, b: seen.append(b.num_rows) or real(self, b)
+    )
+    rows = [_row(n) for n in range(10)]
+    rows[9][0] = rows[2][0]
+    rows[7][5] = "PTTH"
+    assert _messages(_folder(tmp_path, rows, "parquet", group=10)) == [
+        "ca-nhan.parquet, dòng 9, cột «Cấp học»: cấp học «PTTH» không hợp lệ.",
+        f"ca-nhan.parquet, dòng 11, cột «Mã định danh»: mã định danh {rows[2][0]} đã có ở dòng 4.",
+    ]
+    assert seen == [3, 3, 3, 1]

@@ -113,6 +113,12 @@ class Export:
         few = [h for h in headers if self.renamed[h] in DICTIONARY and _text(schema, h)]
         parquet = pq.ParquetFile(self.path, read_dictionary=few)
         names = [self.renamed[h] for h in headers]
+        groups = range(parquet.num_row_groups)
+        if all(parquet.metadata.row_group(g).num_rows <= 2 * BATCH_ROWS for g in groups):
+            for group in groups:  # whole row groups: twice as fast as iter_batches, less memory
+                table = parquet.read_row_group(group, columns=headers).rename_columns(names)
+                yield from table.combine_chunks().to_batches()
+            return
         for batch in parquet.iter_batches(BATCH_ROWS, columns=headers, use_threads=True):
             yield batch.rename_columns(names)
 
