@@ -193,8 +193,9 @@ def read_persons(path: Path, wanted: tuple[str, ...] | None = None) -> pd.DataFr
     frame = table.to_pandas()
     frame.attrs["letters"] = export.letters
     for name in CATEGORICAL:
-        frame[name] = _cleaned(frame[name])
-    if isinstance(frame["ngay_sinh"].dtype, pd.CategoricalDtype):
+        if name in frame:
+            frame[name] = _cleaned(frame[name])
+    if "ngay_sinh" in frame and isinstance(frame["ngay_sinh"].dtype, pd.CategoricalDtype):
         frame["ngay_sinh"] = frame["ngay_sinh"].astype("str")  # dictionary-read, text as before
     return frame
 
