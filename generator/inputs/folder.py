@@ -24,7 +24,7 @@ from ..kinds.metadata import find_metadata, kind_of, load_metadata
 from ..kinds.templates import resolve
 from .charsets import CP1258, UTF8, UTF8_BOM
 from .headers import COUNT_COLUMNS, SheetHeader, find_header
-from .persons import COUNTING, PERSON_NAMES, check_persons, count_units, find_persons, read_persons
+from .persons import PERSON_NAMES, count_persons, find_persons
 from .reading import TABLE_NAMES, find_table, read_grids, read_table, table_from
 from .sheets import MAPPING_FILE, is_flat, read_appendix_sheets, read_mapping
 from .validation import Checked, validate_units
@@ -194,11 +194,8 @@ def _notes(path: Path, encoding: str | None, sheet: str | None) -> list[str]:
 
 def _persons(path: Path, declarations: Declarations | None) -> Checked:
     """A per-person export, checked and counted into the unit table."""
-    frame = read_persons(path, COUNTING)
-    if declarations is None:
-        return Checked(frame.iloc[0:0], [])
-    people = check_persons(frame, declarations.level_names, path.name, counting_only=True)
-    return Checked(count_units(people), [])
+    levels = declarations.level_names if declarations is not None else None
+    return Checked(count_persons(path, levels), [])
 
 
 def _folder(data_dir: Path) -> None:

@@ -1,10 +1,12 @@
 """Per-person exports of the education database: read, check, and count per unit and level.
 
 One row per student or staff member (``ca-nhan.csv``, ``.xlsx`` or ``.parquet``
-in the data folder). The checks are vectorised (pandas), so a city's 565,000
-people or a country's 24 million are checked in seconds; each kind of problem
-lists its first rows and how many more there are. The result is the same unit
-table the notice is built from.
+in the data folder). The file is read by pyarrow as record batches holding only
+the columns needed (a Parquet file a million rows at a time, so memory does not
+grow with the people); :mod:`.tally` checks and counts them once per distinct value, so a
+city's 565,000 people or a country's 24 million are checked in seconds. Each kind of
+problem lists its first rows and how many more there are. The result is the same
+unit table the notice is built from.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ import codecs
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -29,9 +31,9 @@ from . import guard
 from .charsets import UTF8, UTF8_BOM
 from .headers import Wanted, column_letter, fold, match_columns
 from .reading import decode, sniff_delimiter
+from .tally import KINDS, SYNCED, Tally
 
 PERSON_NAMES = ("ca-nhan.parquet", "ca-nhan.csv", "ca-nhan.xlsx")
-SHOWN = 10  # rows listed for each kind of problem
 
 
 PersonColumn = Wanted  # a per-person column: matched by the one alias matcher (headers.py)
@@ -51,6 +53,8 @@ PERSON_COLUMNS = (
 )  # fmt: skip
 PERSON_LABELS = {c.name: c.label for c in PERSON_COLUMNS}
 CATEGORICAL = ("doi_tuong", "don_vi", "cap_hoc", "don_vi_quan_ly", "xac_thuc")
+DICTIONARY = (*CATEGORICAL, "ngay_sinh")  # read dictionary-encoded: few distinct values
+BATCH_ROWS = 1 << 20  # rows per batch handed to the tally
 COUNTING = (
     "ma_dinh_danh",
     "ngay_sinh",
@@ -60,10 +64,6 @@ COUNTING = (
     "don_vi_quan_ly",
     "xac_thuc",
 )  # what the notice needs: no names, no reasons
-KINDS = {"hs": "HS", "hoc sinh": "HS", "hoc vien": "HS", "ns": "NS", "nhan su": "NS",
-         "can bo": "NS", "giao vien": "NS", "nhan vien": "NS"}  # fmt: skip
-SYNCED = {"da xac thuc": True, "chua xac thuc": False, "da dong bo": True,
-          "chua dong bo": False, "co": True, "khong": False, "1": True, "0": False}  # fmt: skip
 
 
 def find_persons(folder: Path) -> Path | None:
@@ -80,8 +80,68 @@ class _Source:
     encoding: str | None
 
 
-def read_persons(path: Path, wanted: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The export with canonical column names (only ``wanted`` ones, when given).
+@dataclass
+class Export:
+    """An export whose headers matched: its columns under canonical names, read in batches."""
+
+    path: Path
+    source: _Source
+    renamed: dict[str, str]  # the header as written → canonical name (only those read)
+    letters: dict[str, str]  # canonical name → column letter
+    table: pa.Table | None = None  # CSV and XLSX: read whole (pyarrow's threads), then sliced
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """The rows in order, at most ``BATCH_ROWS`` at a time, columns renamed."""
+        if self.path.suffix.lower() == ".parquet":
+            yield from self._parquet_batches(list(self.renamed))
+            return
+        table = self._whole()
+        for start in range(0, table.num_rows, BATCH_ROWS):
+            yield table.slice(start, BATCH_ROWS).combine_chunks().to_batches()[0]
+
+    def chunks(self, name: str) -> Iterator[pa.Array]:
+        """One column again, chunk by chunk (the exact duplicate check re-reads the IDs)."""
+        header = next(h for h, n in self.renamed.items() if n == name)
+        if self.path.suffix.lower() == ".parquet":
+            yield from (batch.column(0) for batch in self._parquet_batches([header]))
+        else:
+            yield from self._whole().column(name).chunks
+
+    def _parquet_batches(self, headers: list[str]) -> Iterator[pa.RecordBatch]:
+        """A Parquet file's rows ``BATCH_ROWS`` at a time, text with few values as dictionaries."""
+        schema = pq.read_schema(self.path)
+        few = [h for h in headers if self.renamed[h] in DICTIONARY and _text(schema, h)]
+        parquet = pq.ParquetFile(self.path, read_dictionary=few)
+        names = [self.renamed[h] for h in headers]
+        groups = range(parquet.num_row_groups)
+        if all(parquet.metadata.row_group(g).num_rows <= 2 * BATCH_ROWS for g in groups):
+            for group in groups:  # whole row groups: twice as fast as iter_batches, less memory
+                table = parquet.read_row_group(group, columns=headers).rename_columns(names)
+                yield from table.combine_chunks().to_batches()
+            return
+        for batch in parquet.iter_batches(BATCH_ROWS, columns=headers, use_threads=True):
+            yield batch.rename_columns(names)
+
+    def _whole(self) -> pa.Table:
+        if self.table is None:
+            if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+                frame = pd.read_excel(
+                    self.path, dtype=str, engine="calamine", usecols=list(self.renamed)
+                )
+                table = pa.Table.from_pandas(frame.fillna(""), preserve_index=False)
+            else:
+                table = _read_csv(self.path, self.source, self.renamed)
+            self.table = table.rename_columns([self.renamed[h] for h in table.column_names])
+        return self.table
+
+
+def _text(schema: pa.Schema, header: str) -> bool:
+    kind = schema.field(header).type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def open_export(path: Path, wanted: tuple[str, ...] | None = None) -> Export:
+    """The export, its headers matched (only ``wanted`` columns kept, when given).
 
     CSV goes through the same charset and delimiter detection as the unit table
     (UTF-8, UTF-16, Windows-1258; ",", ";" or tab), and headers through the one alias
@@ -92,21 +152,62 @@ def read_persons(path: Path, wanted: tuple[str, ...] | None = None) -> pd.DataFr
     renamed, problems = match_columns(source.headers, PERSON_COLUMNS, path.name)
     if problems:
         raise InvalidData(problems)
-    keep = [h for h, name in renamed.items() if wanted is None or name in wanted]
-    few = {h for h in keep if renamed[h] in CATEGORICAL}
-    frame = _load(path, source, keep, few).rename(columns=renamed)
-    frame.attrs["letters"] = {
-        renamed[h]: column_letter(source.headers.index(h)) for h in keep if h in source.headers
+    keep = {h: name for h, name in renamed.items() if wanted is None or name in wanted}
+    letters = {
+        name: column_letter(source.headers.index(h))
+        for h, name in keep.items()
+        if h in source.headers
     }
-    for name in ("don_vi", "cap_hoc", "don_vi_quan_ly", "doi_tuong", "xac_thuc"):
-        frame[name] = _text(frame[name])
-    problems = _cells(frame, path.name)
+    return Export(path, source, keep, letters)
+
+
+def count_persons(path: Path, levels: dict[str, str] | None) -> pd.DataFrame:
+    """The unit table counted from the export; InvalidData lists every problem.
+
+    With ``levels`` None (no declarations), only the cells are checked.
+    """
+    export = open_export(path, COUNTING)
+    tally = Tally(path.name, PERSON_LABELS, levels, export.letters)
+    for batch in export.batches():
+        tally.add(batch)
+    problems = tally.finish(lambda: export.chunks("ma_dinh_danh"))
     if problems:
         raise InvalidData(problems)
+    return tally.units()
+
+
+def read_persons(path: Path, wanted: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The export as a frame with canonical column names (only ``wanted`` ones, when given).
+
+    Text columns with few distinct values (units, levels, states) come back as
+    categories, NFC and trimmed.
+    """
+    export = open_export(path, wanted)
+    table = pa.Table.from_batches(list(export.batches()))
+    tally = Tally(path.name, PERSON_LABELS, None)
+    for batch in table.to_batches():
+        tally.add(batch)
+    problems = tally.finish(lambda: iter(()))
+    if problems:
+        raise InvalidData(problems)
+    frame = table.to_pandas()
+    frame.attrs["letters"] = export.letters
+    for name in CATEGORICAL:
+        if name in frame:
+            frame[name] = _cleaned(frame[name])
+    if "ngay_sinh" in frame and isinstance(frame["ngay_sinh"].dtype, pd.CategoricalDtype):
+        frame["ngay_sinh"] = frame["ngay_sinh"].astype("str")  # dictionary-read, text as before
     return frame
 
 
-def _source(path: Path) -> _Source:
+def _cleaned(column: pd.Series) -> pd.Series:
+    """NFC and trimmed, computed once per distinct value (few units, many people)."""
+    categories = column.astype("category")
+    clean = {v: unicodedata.normalize("NFC", str(v)).strip() for v in categories.cat.categories}
+    return categories.map(clean).astype("category")
+
+
+def _source(path: Path, decoded: bool = False) -> _Source:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return _Source(path, ",", list(pq.read_schema(path).names), None)
@@ -114,7 +215,7 @@ def _source(path: Path) -> _Source:
         return _Source(
             path, ",", list(pd.read_excel(path, nrows=0, engine="calamine").columns), None
         )
-    encoding = _utf8_encoding(path)
+    encoding = None if decoded else _utf8_head(path)
     if encoding is None:  # not UTF-8: decode as the unit table is, hand pyarrow UTF-8
         text, encoding = decode(path.name, path.read_bytes())
         data: Path | io.BytesIO = io.BytesIO(text.encode("utf-8"))
@@ -129,46 +230,30 @@ def _source(path: Path) -> _Source:
     return _Source(data, delimiter, headers, encoding)
 
 
-def _utf8_encoding(path: Path) -> str | None:
-    """UTF-8 (with or without BOM) when the whole file decodes so, else None (streamed)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _utf8_head(path: Path) -> str | None:
+    """UTF-8 (with or without BOM) when the file's start decodes so, else None.
+
+    The rest is validated by pyarrow as it reads the columns used (see ``_read_csv``).
+    """
     with open(path, "rb") as stream:
-        start = stream.read(4)
-        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return None
-        if len(start) >= 4 and start[1:4:2] == b"\x00\x00":
-            return None
-        try:
-            decoder.decode(start)
-            while chunk := stream.read(1 << 24):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return None
+        start = stream.read(1 << 16)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if len(start) >= 4 and start[1:4:2] == b"\x00\x00":
+        return None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start)  # a letter cut at the end is fine
+    except UnicodeDecodeError:
+        return None
     return UTF8_BOM if start.startswith(codecs.BOM_UTF8) else UTF8
 
 
-def _load(path: Path, source: _Source, columns: list[str], few: set[str]) -> pd.DataFrame:
-    """Columns in ``few`` (few distinct values: units, levels, states) come back as categories."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=str, engine="calamine", usecols=columns).fillna("")
-    if path.suffix.lower() == ".parquet":
-        table = pq.read_table(path, columns=columns)
-    else:
-        table = _read_csv(path, source, columns)
-    encoded = [
-        table.column(i).dictionary_encode()
-        if name in few and pa.types.is_string(table.column(i).type)
-        else table.column(i)
-        for i, name in enumerate(table.column_names)
-    ]
-    return pa.table(encoded, names=table.column_names).to_pandas()
-
-
-def _read_csv(path: Path, source: _Source, columns: list[str]) -> pa.Table:
+def _read_csv(path: Path, source: _Source, renamed: dict[str, str]) -> pa.Table:
+    """Only the columns in ``renamed``, as text; those with few distinct values as dictionaries."""
+    few = pa.dictionary(pa.int32(), pa.string())
     options = pacsv.ConvertOptions(
-        include_columns=columns,
-        column_types={c: pa.string() for c in columns},
+        include_columns=list(renamed),
+        column_types={h: few if n in DICTIONARY else pa.string() for h, n in renamed.items()},
         strings_can_be_null=False,
     )
     parse = pacsv.ParseOptions(delimiter=source.delimiter, newlines_in_values=False)
@@ -178,6 +263,8 @@ def _read_csv(path: Path, source: _Source, columns: list[str]) -> pa.Table:
             source.data, read_options=read, parse_options=parse, convert_options=options
         )
     except pa.ArrowInvalid as error:
+        if "invalid UTF8" in str(error) and isinstance(source.data, Path):
+            return _read_csv(path, _source(path, decoded=True), renamed)  # not UTF-8 after all
         raise InvalidData([_broken_csv(path, source, str(error))]) from None
 
 
@@ -205,83 +292,22 @@ def _broken_csv(path: Path, source: _Source, detail: str) -> Problem:
     return Problem(path.name, message, "mở tệp bằng Excel và lưu lại dạng «CSV UTF-8».")
 
 
-def _cells(frame: pd.DataFrame, file: str) -> list[Problem]:
-    """Cells longer than the limit or holding control characters (once per distinct value)."""
-    problems = []
-    for name in frame.columns:
-        column = frame[name]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            values = pd.Series(column.cat.categories, dtype="str")
-        elif pd.api.types.is_string_dtype(column.dtype):
-            values = column
-        else:
-            continue
-        bad = values.str.contains(guard.CONTROL.pattern, regex=True) | (
-            values.str.len() > limits.CELL_CHARS
-        )
-        if not bad.any():
-            continue
-        value = values[bad].iloc[0]
-        rows = (column == value).to_numpy().nonzero()[0]
-        at = Problem(file, "", row=int(rows[0]) + 2 if len(rows) else None)
-        at = replace(at, column=PERSON_LABELS[name])
-        found = guard.CONTROL.search(value)
-        problems.append(
-            guard.control(at, found.group()) if found else guard.too_long(at, len(value))
-        )
-    return problems
+def check_persons(frame: pd.DataFrame, levels: dict[str, str], file: str) -> pd.DataFrame:
+    """The rows with ``doi_tuong`` as HS/NS and ``xac_thuc`` as bool; InvalidData otherwise.
 
-
-def _text(column: pd.Series) -> pd.Series:
-    """NFC and trimmed, computed once per distinct value (few units, many people)."""
-    categories = column.astype("category")
-    clean = {v: unicodedata.normalize("NFC", str(v)).strip() for v in categories.cat.categories}
-    return categories.map(clean).astype("category")
-
-
-def check_persons(
-    frame: pd.DataFrame, levels: dict[str, str], file: str, *, counting_only: bool = False
-) -> pd.DataFrame:
-    """The rows with ``doi_tuong`` as HS/NS and ``xac_thuc`` as bool; InvalidData otherwise."""
-    problems: list[Problem] = []
+    The checks are the notice's (:class:`.tally.Tally`), on the frame's columns.
+    """
+    tally = Tally(file, PERSON_LABELS, levels, frame.attrs.get("letters"))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for batch in table.to_batches():
+        tally.add(batch)
+    problems = tally.finish(lambda: iter(table.column("ma_dinh_danh").chunks))
+    if problems:
+        raise InvalidData(problems)
     kinds = _mapped(frame["doi_tuong"], KINDS)
     synced = _mapped(frame["xac_thuc"], SYNCED)
     known_levels = {level.upper(): level for level in levels}
     level = _mapped(frame["cap_hoc"], {fold(k): v for k, v in known_levels.items()})
-    problems += _rows(
-        file,
-        frame,
-        kinds.isna(),
-        "doi_tuong",
-        "đối tượng «{}» không rõ.",
-        "ghi HS (học sinh, học viên) hoặc NS (cán bộ, giáo viên, nhân viên).",
-    )
-    problems += _rows(
-        file,
-        frame,
-        synced.isna(),
-        "xac_thuc",
-        "trạng thái «{}» không rõ.",
-        "ghi «Đã xác thực» hoặc «Chưa xác thực».",
-    )
-    problems += _rows(
-        file,
-        frame,
-        level.isna(),
-        "cap_hoc",
-        "cấp học «{}» không hợp lệ.",
-        f"ghi một trong: {', '.join(levels)}.",
-    )
-    for name in ("don_vi", "don_vi_quan_ly"):
-        problems += _rows(
-            file, frame, frame[name] == "", name, "ô để trống{}.", "ghi tên vào ô này."
-        )
-    problems += _duplicates(frame, file)
-    problems += _birth_dates(frame, file)
-    if problems:
-        raise InvalidData(problems)
-    if counting_only:  # the notice needs no IDs or birth dates: don't copy them
-        frame = frame.drop(columns=["ma_dinh_danh", "ngay_sinh"], errors="ignore")
     return frame.assign(doi_tuong=kinds, xac_thuc=synced.astype(bool), cap_hoc=level)
 
 
@@ -294,122 +320,3 @@ def _mapped(column: pd.Series, vocabulary: dict[str, object]) -> pd.Series:
     lookup = np.array([index.get(m, -1) if m is not None else -1 for m in mapped] + [-1])
     codes = lookup[categories.cat.codes.to_numpy()]
     return pd.Series(pd.Categorical.from_codes(codes, categories=known), index=column.index)
-
-
-def _rows(
-    file: str, frame: pd.DataFrame, bad: pd.Series, column: str, message: str, fix: str
-) -> list[Problem]:
-    positions = bad.to_numpy().nonzero()[0]
-    problems = [
-        Problem(
-            file,
-            message.format(frame[column].iloc[p] if "{}" in message else ""),
-            fix,
-            row=int(p) + 2,
-            column=PERSON_LABELS[column],
-            letter=frame.attrs.get("letters", {}).get(column),
-        )
-        for p in positions[:SHOWN]
-    ]
-    if len(positions) > SHOWN:
-        problems.append(
-            Problem(
-                file,
-                f"còn {len(positions) - SHOWN} dòng khác cùng lỗi này.",
-                fix,
-                column=PERSON_LABELS[column],
-            )
-        )
-    return problems
-
-
-def _duplicates(frame: pd.DataFrame, file: str) -> list[Problem]:
-    ids = frame["ma_dinh_danh"]
-    if _all_distinct_numbers(_arrow_strings(ids)):
-        return []  # the usual case (12-digit IDs, no repeats), decided without Python strings
-    texts = ids.astype(str)
-    positions = (texts.duplicated(keep="first") & (texts != "")).to_numpy().nonzero()[0]
-    problems = []
-    for p in positions[:SHOWN]:
-        first = int((texts.to_numpy() == texts.iloc[p]).nonzero()[0][0]) + 2
-        problems.append(
-            Problem(
-                file,
-                f"mã định danh {texts.iloc[p]} đã có ở dòng {first}.",
-                "mỗi người một dòng: xoá dòng trùng.",
-                row=int(p) + 2,
-                column=PERSON_LABELS["ma_dinh_danh"],
-            )
-        )
-    if len(positions) > SHOWN:
-        problems.append(
-            Problem(
-                file,
-                f"còn {len(positions) - SHOWN} mã định danh trùng khác.",
-                "mỗi người một dòng.",
-                column=PERSON_LABELS["ma_dinh_danh"],
-            )
-        )
-    return problems + _rows(
-        file,
-        frame,
-        texts == "",
-        "ma_dinh_danh",
-        "thiếu mã định danh{}.",
-        "ghi số định danh cá nhân (12 chữ số) hoặc mã trên CSDL ngành.",
-    )
-
-
-def _all_distinct_numbers(ids: pa.ChunkedArray) -> bool:
-    """True when every ID is a number and none repeats (checked as int64: fast)."""
-    try:
-        numbers = pc.cast(ids, pa.int64()).to_numpy()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return False
-    return not pd.Series(numbers).duplicated().any()
-
-
-def _arrow_strings(column: pd.Series) -> pa.ChunkedArray:
-    """The column as Arrow strings (free when pandas already holds it in Arrow)."""
-    data = getattr(column.array, "_pa_array", None)
-    if data is not None and (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
-        return data
-    return pa.chunked_array([pa.array(column.astype(str).to_numpy(dtype=object), pa.string())])
-
-
-def _birth_dates(frame: pd.DataFrame, file: str) -> list[Problem]:
-    raw = frame["ngay_sinh"]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return []
-    text = raw.astype(str).str.strip()
-    distinct = pd.Series(text.unique())  # a few thousand dates for a city's people
-    parsed = pd.to_datetime(distinct, format="%d/%m/%Y", errors="coerce")
-    parsed = parsed.fillna(pd.to_datetime(distinct, format="%Y-%m-%d", errors="coerce"))
-    invalid = parsed.isna() | (parsed.dt.year < 1900) | (parsed > pd.Timestamp.now())
-    bad = text.isin(set(distinct[invalid]))
-    return _rows(
-        file,
-        frame,
-        bad,
-        "ngay_sinh",
-        "ngày sinh «{}» không đúng.",
-        "ghi dạng ngày/tháng/năm, ví dụ 05/09/2008.",
-    )
-
-
-def count_units(persons: pd.DataFrame) -> pd.DataFrame:
-    """The unit table: one row per unit and level, with the four counts."""
-    keys = ["don_vi", "cap_hoc", "don_vi_quan_ly"]
-    frame = persons[keys + ["doi_tuong", "xac_thuc"]].assign(
-        tong=1, chua=~persons["xac_thuc"].astype(bool)
-    )
-    grouped = frame.groupby(keys + ["doi_tuong"], observed=True, sort=False)[["tong", "chua"]]
-    table = grouped.sum().unstack("doi_tuong", fill_value=0)
-    table.columns = [f"{kind.lower()}_{measure}" for measure, kind in table.columns]
-    for name in ("hs_tong", "hs_chua", "ns_tong", "ns_chua"):
-        if name not in table:
-            table[name] = 0
-    table = table.reset_index()[keys + ["hs_tong", "hs_chua", "ns_tong", "ns_chua"]]
-    for name in keys:
-        table[name] = table[name].astype(str)
-    return table.astype({n: "int64" for n in ("hs_tong", "hs_chua", "ns_tong", "ns_chua")})
