@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from ..common import limits
 from ..common.errors import InvalidData, Problem
@@ -109,6 +108,8 @@ class Export:
 
     def _parquet_batches(self, headers: list[str]) -> Iterator[pa.RecordBatch]:
         """A Parquet file's rows ``BATCH_ROWS`` at a time, text with few values as dictionaries."""
+        import pyarrow.parquet as pq  # only for a Parquet export (it brings pyarrow's file systems)
+
         schema = pq.read_schema(self.path)
         few = [h for h in headers if self.renamed[h] in DICTIONARY and _text(schema, h)]
         parquet = pq.ParquetFile(self.path, read_dictionary=few)
@@ -210,6 +211,8 @@ def _cleaned(column: pd.Series) -> pd.Series:
 def _source(path: Path, decoded: bool = False) -> _Source:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
         return _Source(path, ",", list(pq.read_schema(path).names), None)
     if suffix in (".xlsx", ".xlsm"):
         return _Source(
