@@ -72,3 +72,45 @@ def test_another_machine_s_staging_folder_is_removed_only_when_a_day_old(tmp_pat
     with staging(tmp_path):
         pass
     assert recent.exists() and not old.exists()
+
+
+def test_a_worker_ends_when_the_run_that_started_it_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from generator.common.lifetime import end_with_parent\n"
+        "def work(path):\n"
+        "    open(path, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(120)\n"
+        "with ProcessPoolExecutor(1, initializer=end_with_parent, initargs=(os.getpid(),)) as p:\n"
+        "    p.submit(work, sys.argv[1]).result()\n"
+    )
+    marker = tmp_path / "worker.pid"
+    run = subprocess.Popen(
+        [sys.executable, "-c", script, str(marker)], env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    deadline = time.monotonic() + 30
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    worker = int(marker.read_text())
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(worker), "the worker outlived its run"
+
+
+def _running(pid: int) -> bool:
+    """Alive, not merely a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -28,6 +28,7 @@ import pandas as pd
 from ..archive.versions import versions
 from ..common.errors import FormsProblem, MissingInput, OutputProblem
 from ..common.files import FIXED_ZIP_TIME, sha256
+from ..common.lifetime import end_with_parent
 from ..common.names import unique_slugs
 from ..common.staging import exclusive, finished, staging_folder
 from ..common.tables import clean_text, csv_bytes
@@ -255,7 +256,9 @@ def _write_all(
                 progress()
         return
     chunks = [jobs[i :: count * 4] for i in range(count * 4)]
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count, initializer=end_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         futures = [pool.submit(_write_chunk, forms, chunk, header, template) for chunk in chunks]
         for done in as_completed(futures):
             for _ in range(done.result()):
