@@ -271,6 +271,19 @@ def test_the_readme_states_the_input_limits_limits_py_applies():
     for limit in (limits.UNIT_ROWS, limits.TABLE_COLUMNS, limits.SHEET_CELLS, limits.CELL_CHARS,
                   limits.COUNT_MAX, limits.ZIP_MEMBERS, limits.PROBLEMS_SHOWN):  # fmt: skip
         assert written(limit) in section, limit
-    for size in (limits.TABLE_FILE_BYTES, limits.UNZIPPED_BYTES, limits.UNZIPPED_PART_BYTES):
+    for size in (limits.TABLE_FILE_BYTES, limits.UNZIPPED_BYTES, limits.UNZIPPED_PART_BYTES,
+                 limits.XLS_FILE_BYTES):  # fmt: skip
         assert f"{size // limits.MIB} MB" in section, size
     assert f"{limits.PERSONS_FILE_BYTES // limits.MIB // 1024} GB" in section
+
+
+def test_an_old_excel_file_too_large_to_measure_is_refused_before_the_reader(data_copy, tmp_path):
+    from generator.common import limits
+
+    data = _table(data_copy, "don-vi.xls", b"")
+    with open(data / "don-vi.xls", "wb") as stream:  # sparse: no disk used
+        stream.truncate(limits.XLS_FILE_BYTES + 1)
+    result = _build(data, tmp_path)  # a 41 MB .xls of numbers took the reader 1.3 GB
+    assert result.exit_code == 1
+    assert "don-vi.xls: tệp .xls nặng 16 MB, quá giới hạn 16 MB" in result.stderr
+    assert "lưu lại thành .xlsx" in result.stderr

@@ -11,6 +11,8 @@ MIB = 1024 * 1024
 
 TABLE_FILE_BYTES = 128 * MIB  # a unit table (CSV/XLSX/XLSM/XLS/ODS) on disk
 PERSONS_FILE_BYTES = 8 * 1024 * MIB  # a per-person export (a country's people as CSV: ~3.5 GB)
+XLS_FILE_BYTES = 16 * MIB  # an old .xls (65,536 rows at most), unmeasured before reading: its
+# reader takes ~200 bytes a cell, and 16 MB holds ~2.5 million cells (a unit table needs ~0.5)
 FORM_FILE_BYTES = 32 * MIB  # one returned form (.xlsx/.docx) or template
 UNZIPPED_BYTES = 512 * MIB  # all parts of one .xlsx/.xlsm/.ods/.docx once uncompressed
 UNZIPPED_PART_BYTES = 384 * MIB  # one part of such a file once uncompressed

@@ -36,6 +36,15 @@ def mib(size: int) -> str:
 def check_file(path: Path, limit: int, what: str) -> None:
     """Refuse ``path`` when larger than ``limit`` bytes, or (a zip) unsafe to unpack."""
     size = path.stat().st_size
+    old_excel = path.suffix.lower() == ".xls" and size > min(limit, limits.XLS_FILE_BYTES)
+    if old_excel:  # its cells cannot be counted before the reader lays them all out
+        message = (
+            f"tệp .xls nặng {mib(size)}, quá giới hạn {mib(limits.XLS_FILE_BYTES)} cho {what}."
+        )
+        fix = (
+            "mở bằng Excel, lưu lại thành .xlsx (Tệp → Lưu thành → Sổ làm việc Excel), dùng tệp đó."
+        )
+        raise InvalidData([Problem(path.name, message, fix)])
     if size > limit:
         message = f"tệp nặng {mib(size)}, quá giới hạn {mib(limit)} cho {what}."
         fix = "tách bảng thành nhiều tệp nhỏ hơn, hoặc xoá các dòng, cột, trang tính thừa."
