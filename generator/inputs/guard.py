@@ -117,6 +117,22 @@ _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br\s*=\s*[\"']([0-9]{1,9})[\"'
 _CARRY = 1 << 20  # an unfinished tag kept for the next chunk (tags are short)
 
 
+class _WholeTags:
+    """Chunks of XML cut so that no tag is split: an unfinished tag waits for the next chunk."""
+
+    def __init__(self) -> None:
+        self._carry = b""
+
+    def whole(self, chunk: bytes) -> bytes:
+        data = self._carry + chunk
+        end = data.rfind(b"<")
+        end = len(data) if end < 0 or data.find(b">", end) >= 0 else end
+        data, self._carry = data[:end], data[end:]
+        if len(self._carry) > _CARRY:
+            self._carry = b""
+        return data
+
+
 class _Extent:
     """The block of cells a spreadsheet reader lays out for one sheet part (from its first to
     its last filled cell), measured on the raw XML: the reader allocates every cell of that
@@ -129,15 +145,10 @@ class _Extent:
         self.widest = 0  # cells without a reference in one row (placed one after another)
         self.numbered_row = 0  # the last row number written on a row
         self._in_row = 0
-        self._carry = b""
+        self._tags = _WholeTags()
 
     def feed(self, chunk: bytes) -> None:
-        data = self._carry + chunk
-        end = data.rfind(b"<")
-        end = len(data) if end < 0 or data.find(b">", end) >= 0 else end
-        data, self._carry = data[:end], data[end:]
-        if len(self._carry) > _CARRY:
-            self._carry = b""
+        data = self._tags.whole(chunk)
         found = _CELL.findall(data)
         self.columns.update(letters.upper() for letters in {c for c, _ in found})
         if found:
@@ -198,17 +209,12 @@ class _OpenDocumentExtent:
 
     def __init__(self) -> None:
         self.cells = 0  # the largest table's block
-        self._carry = b""
+        self._tags = _WholeTags()
         self._rows = self._last_row = self._widest = 0  # of the table being read
         self._repeat = self._width = self._valued = 0  # of the row being read
 
     def feed(self, chunk: bytes) -> None:
-        data = self._carry + chunk
-        end = data.rfind(b"<")
-        end = len(data) if end < 0 or data.find(b">", end) >= 0 else end
-        data, self._carry = data[:end], data[end:]
-        if len(self._carry) > _CARRY:
-            self._carry = b""
+        data = self._tags.whole(chunk)
         for closing, name, attributes, empty in _ODS_TOKEN.findall(data):
             if name == b"table-row":
                 if not closing:
