@@ -35,6 +35,7 @@ BLOCK = 1 << 20  # characters gathered before a block is cut at a paragraph star
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
 _LISTING_CHARACTERS = ("\t", "\a", "\n", "\f")
 _TOKEN = re.compile(r"<(/?)w:(tbl|tr)[ >]")
+_ENCLOSING = re.compile(r"<(/?)w:(?:txbxContent|sdt)[ >]")  # what makes a table not the body's
 _SECTION = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.S)
 _DOCPR = re.compile(r'(<wp:docPr\b[^>]*?\bid=")[^"]*(")')
 FIRST_PICTURE_ID = 1000  # docxtpl numbers pictures from the one after this
@@ -119,8 +120,10 @@ class Body:
         self._layout = layout
         self._depth = 0  # tables open around the current position
         self._table: GatheredTable | None = None
+        self._top = True  # the table being gathered is a child of the body
         self._open: list[str] = []  # text of the table's head, current row or between rows
         self._in_row = False
+        self._enclosed = 0  # text boxes and content controls open around the position
         self._waiting: list[str | GatheredTable] = []  # output held for a page width
         self._pictures = FIRST_PICTURE_ID
 
@@ -131,6 +134,7 @@ class Body:
             if self._depth == 0:
                 if name == "tbl" and not closing:
                     yield from self._outside(block[position : token.start()])
+                    self._top = self._enclosed == 0
                     position = token.start()
                     self._depth, self._open, self._in_row = 1, [], False
                 continue
@@ -159,7 +163,7 @@ class Body:
     def _start_row(self, before: str) -> None:
         text = "".join(self._open) + before
         if self._table is None:
-            self._table = GatheredTable(text, self._fragments, self._layout)
+            self._table = GatheredTable(text, self._fragments, self._layout, top=self._top)
         elif text:
             self._table.add_between(text)
         self._open, self._in_row = [], True
@@ -172,7 +176,9 @@ class Body:
         text = "".join(self._open) + rest
         table, self._table, self._open = self._table, None, []
         if table is None:  # a table without rows: its grid is still fixed, as docxtpl does
-            table = GatheredTable(text[: -len("</w:tbl>")], self._fragments, self._layout)
+            table = GatheredTable(
+                text[: -len("</w:tbl>")], self._fragments, self._layout, top=self._top
+            )
         elif len(text) > len("</w:tbl>"):
             table.add_between(text[: -len("</w:tbl>")])
         if self._waiting or table.needs_page_width():
@@ -183,6 +189,7 @@ class Body:
     def _outside(self, text: str) -> Iterator[str | bytes]:
         if not text:
             return
+        self._enclosed += sum(-1 if found[1] else 1 for found in _ENCLOSING.finditer(text))
         if not self._waiting:
             yield from self._emit([text])
             return

@@ -8,8 +8,9 @@ a table's rows stay text (kept in a temporary file past :data:`SPILL_BYTES`), wh
 the fixes need is measured as each row arrives, and only rows that a fix changes are
 parsed. The XML is the same as the tree's (``tests/test_stream.py`` compares them).
 
-Rows wrapped in content controls (``w:sdt`` between ``w:tbl`` and ``w:tr``) are
-written as they came: such a table is neither fitted nor split.
+Anything between rows (bookmarks, content controls ``w:sdt`` around rows) keeps
+a table whole (not split); its grid is still fixed and its columns fitted, as on
+the tree: rows inside a content control count for the grid but are not fitted.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ W = columns.W
 SPILL_BYTES = 8 << 20  # rows kept in memory before they go to a temporary file
 _SPAN = re.compile(r'<w:gridSpan w:val="(\d+)"')
 _NESTED = re.compile(r"<w:tbl[ >]")
+_CONTROL = re.compile(r"<(/?)w:sdt[ >]")
+_GRID_END = "</w:tblGrid>"
 _WRAPPER = "vanban-mot-phan"
 PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True)
 
@@ -81,9 +84,10 @@ class _Spool:
 
 
 class GatheredTable:
-    """A top-level table of the document body: its head, then its rows as they come."""
+    """A table outside tables (``top``: a child of the body, not in a text box or content
+    control): its head, then its rows as they come."""
 
-    def __init__(self, head: str, fragments: Fragments, layout: bool) -> None:
+    def __init__(self, head: str, fragments: Fragments, layout: bool, *, top: bool = True) -> None:
         self.head = head  # from "<w:tbl" to the first row: properties and grid
         self.tail = "</w:tbl>"
         self._fragments = fragments
@@ -96,10 +100,12 @@ class GatheredTable:
         self._headers: list[str] = []  # leading rows repeated on every page
         self._merges: list[bool] = []  # body rows that continue a vertical merge
         self._parse_rows = False  # some row has spans to order or a table inside
-        self.plain = True  # nothing but rows between head and end: can be split
+        self.splittable = top  # a child of the body, nothing but rows inside: can be split
+        self._controls = _control_depth(head)  # content controls open around the next row
+        self._in_control: list[bool] = []  # rows inside one (not the table's own rows)
         self._fit: columns.Fit | None = None
         self._width: int | None = None  # the page's text width, once known
-        self._head_tree: etree._Element | None = None
+        self._head_tree: etree._Element | None | bool = None  # False: not parseable
 
     def add_row(self, row: str) -> None:
         spans = "gridSpan" in row
@@ -113,7 +119,8 @@ class GatheredTable:
         self._parse_rows = self._parse_rows or spans
         self._most_cells = max(self._most_cells, most_cells)
         self._most_columns = max(self._most_columns, most_columns)
-        if cells > self._widest_cells:
+        self._in_control.append(self._controls > 0)
+        if cells > self._widest_cells and not self._controls:
             self._widest, self._widest_cells = row, cells
         if len(self._rows) == len(self._headers) and long_tables.is_header(row):
             self._headers.append(row)
@@ -124,11 +131,9 @@ class GatheredTable:
     def add_between(self, text: str) -> None:
         """Text between two rows, or after the last: it follows the row before it."""
         if "<" in text:
-            self.plain = False
-        if len(self._rows):
-            self._rows.add_tail(text)
-        else:
-            self.head += text
+            self.splittable = False
+            self._controls += _control_depth(text)
+        self._rows.add_tail(text)
 
     def _measure_nested(self, row: str) -> tuple[int, int, int]:
         element = self._fragments.parse(row)[0]
@@ -153,14 +158,21 @@ class GatheredTable:
 
     def _head(self) -> etree._Element | None:
         """The table without rows, its grid fixed as docxtpl fixes it (None: not parseable)."""
-        if self._head_tree is None and self.plain:
+        if self._head_tree is None:
             try:
-                self._head_tree = self._fragments.parse(self.head + "</w:tbl>")
+                self._head_tree = self._fragments.parse(self._own_head()[0] + "</w:tbl>")
             except etree.XMLSyntaxError:
-                self.plain = False
+                self._head_tree, self.splittable = False, False
                 return None
             fix_grid(self._head_tree[0], self._most_cells, self._most_columns)
-        return self._head_tree[0] if self._head_tree is not None else None
+        return self._head_tree[0] if self._head_tree is not False else None
+
+    def _own_head(self) -> tuple[str, str]:
+        """The head cut after the grid: the table's properties, and what opens before the
+        first row (a bookmark, a content control's start)."""
+        end = self.head.rfind(_GRID_END)
+        end = end + len(_GRID_END) if end >= 0 else len(self.head)
+        return self.head[:end], self.head[end:]
 
     def finish(self, text_width: int | None) -> Iterator[str | bytes]:
         """The table's XML: grid fixed, columns fitted to ``text_width``, long tables split."""
@@ -171,8 +183,8 @@ class GatheredTable:
         head = self.head
         written = self._fragments.text(self._head_tree) if table is not None else ""
         if written.endswith("</w:tbl>"):
-            head = written[: -len("</w:tbl>")]
-        starts = long_tables.starts(self._merges) if self._layout and self.plain else [0]
+            head = written[: -len("</w:tbl>")] + self._own_head()[1]
+        starts = long_tables.starts(self._merges) if self._layout and self.splittable else [0]
         repeat = ""
         if len(starts) > 1:
             headers = "".join(self._row(row.encode("utf-8")).decode() for row in self._headers)
@@ -182,23 +194,25 @@ class GatheredTable:
         for index, (row, tail) in enumerate(self._rows):
             if index in cuts:
                 yield repeat
-            yield self._row(row)
+            yield self._row(row, in_control=self._in_control[index])
             if tail:
                 yield tail
         self._rows.close()
         yield self.tail
 
-    def _row(self, row: bytes) -> bytes:
-        """One row with the fixes that change it (the row unchanged when none does)."""
+    def _row(self, row: bytes, *, in_control: bool = False) -> bytes:
+        """One row with the fixes that change it (the row unchanged when none does); a row
+        inside a content control only has its nested tables fixed, as on the tree."""
         plain = b"gridSpan" not in row and b"<w:tbl" not in row
-        if self._fit is None and (not self._parse_rows or plain):
+        fitted = self._fit is not None and not in_control
+        if not fitted and (not self._parse_rows or plain or (in_control and b"<w:tbl" not in row)):
             return row
         text = row.decode("utf-8")
         wrapper = self._fragments.parse(text)
         element = wrapper[0]
-        if self._layout:
+        if self._layout and not in_control:
             columns.order_spans(element)
-        if self._fit is not None:
+        if fitted:
             columns.apply_to_row(element, self._fit)
         for nested in element.iter(f"{W}tbl"):
             fix_grid(nested, *_measures(nested))
@@ -206,6 +220,11 @@ class GatheredTable:
             for nested in element.iter(f"{W}tbl"):
                 columns.fit_columns(nested, self._width)
         return self._fragments.text(wrapper).encode("utf-8")
+
+
+def _control_depth(text: str) -> int:
+    """Content controls opened less those closed in ``text``."""
+    return sum(-1 if found[1] else 1 for found in _CONTROL.finditer(text))
 
 
 def _children(head: str) -> str:
