@@ -39,6 +39,11 @@ _ENCLOSING = re.compile(r"<(/?)w:(?:txbxContent|sdt)[ >]")  # what makes a table
 _SECTION = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.S)
 _DOCPR = re.compile(r'(<wp:docPr\b[^>]*?\bid=")[^"]*(")')
 FIRST_PICTURE_ID = 1000  # docxtpl numbers pictures from the one after this
+_PARAGRAPH_TEXT = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
+_RUN = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.S)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>.*?</w:t>", re.S)
+_PARAGRAPH_PROPERTIES = re.compile(r"<w:pPr>.*?</w:pPr>", re.S)
+_RUN_PROPERTIES = re.compile(r"<w:rPr>.*?</w:rPr>", re.S)
 
 
 def blocks(pieces: Iterable[str]) -> Iterator[str]:
@@ -71,13 +76,6 @@ def clean(block: str) -> str:
     if any(mark in block for mark in _LISTING_CHARACTERS) and _LISTING.search(block):
         block = _PARAGRAPH_TEXT.sub(_listing_paragraph, block)
     return block
-
-
-_PARAGRAPH_TEXT = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.S)
-_RUN = re.compile(r"<w:r(?: [^>]*)?>.*?</w:r>", re.S)
-_TEXT = re.compile(r"<w:t(?: [^>]*)?>.*?</w:t>", re.S)
-_PARAGRAPH_PROPERTIES = re.compile(r"<w:pPr>.*?</w:pPr>", re.S)
-_RUN_PROPERTIES = re.compile(r"<w:rPr>.*?</w:rPr>", re.S)
 
 
 def _listing_paragraph(paragraph: re.Match) -> str:
@@ -122,7 +120,6 @@ class Body:
         self._table: GatheredTable | None = None
         self._top = True  # the table being gathered is a child of the body
         self._open: list[str] = []  # text of the table's head, current row or between rows
-        self._in_row = False
         self._enclosed = 0  # text boxes and content controls open around the position
         self._waiting: list[str | GatheredTable] = []  # output held for a page width
         self._pictures = FIRST_PICTURE_ID
@@ -136,7 +133,7 @@ class Body:
                     yield from self._outside(block[position : token.start()])
                     self._top = self._enclosed == 0
                     position = token.start()
-                    self._depth, self._open, self._in_row = 1, [], False
+                    self._depth, self._open = 1, []
                 continue
             if name == "tbl":
                 self._depth += -1 if closing else 1
@@ -166,11 +163,11 @@ class Body:
             self._table = GatheredTable(text, self._fragments, self._layout, top=self._top)
         elif text:
             self._table.add_between(text)
-        self._open, self._in_row = [], True
+        self._open = []
 
     def _end_row(self, rest: str) -> None:
         self._table.add_row("".join(self._open) + rest)
-        self._open, self._in_row = [], False
+        self._open = []
 
     def _end_table(self, rest: str) -> Iterator[str | bytes]:
         text = "".join(self._open) + rest
