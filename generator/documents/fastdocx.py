@@ -152,14 +152,13 @@ class CompiledTemplate:
         size = 0
         for block in stream.blocks(compiled.generate(context)):
             charge_output(len(block))
-            for piece in finisher.feed(block) if finisher else (block,):
-                pending.append(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
-                size += len(pending[-1])
+            for piece in finisher.feed(block) if finisher else (block.encode("utf-8"),):
+                pending.append(piece)
+                size += len(piece)
                 if size >= stream.BLOCK:
                     yield b"".join(pending)
                     pending, size = [], 0
-        for piece in finisher.close() if finisher else ():
-            pending.append(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
+        pending += finisher.close() if finisher else ()
         yield b"".join(pending)
 
     def _core(

@@ -124,7 +124,7 @@ class Body:
         self._waiting: list[str | GatheredTable] = []  # output held for a page width
         self._pictures = FIRST_PICTURE_ID
 
-    def feed(self, block: str) -> Iterator[str | bytes]:
+    def feed(self, block: str) -> Iterator[bytes]:
         position = 0
         for token in _TOKEN.finditer(block):
             closing, name = token[1] == "/", token[2]
@@ -151,7 +151,7 @@ class Body:
         else:
             yield from self._outside(block[position:])
 
-    def close(self) -> Iterator[str | bytes]:
+    def close(self) -> Iterator[bytes]:
         """The rest: tables still waiting get the width of no section (their cells' own)."""
         if self._depth:  # a table never closed: written as it came (the XML check says so)
             self._waiting.append("".join(self._open))
@@ -169,7 +169,7 @@ class Body:
         self._table.add_row("".join(self._open) + rest)
         self._open = []
 
-    def _end_table(self, rest: str) -> Iterator[str | bytes]:
+    def _end_table(self, rest: str) -> Iterator[bytes]:
         text = "".join(self._open) + rest
         table, self._table, self._open = self._table, None, []
         if table is None:  # a table without rows: its grid is still fixed, as docxtpl does
@@ -183,7 +183,7 @@ class Body:
         else:
             yield from self._emit(table.finish(None))
 
-    def _outside(self, text: str) -> Iterator[str | bytes]:
+    def _outside(self, text: str) -> Iterator[bytes]:
         if not text:
             return
         self._enclosed += sum(-1 if found[1] else 1 for found in _ENCLOSING.finditer(text))
@@ -196,7 +196,7 @@ class Body:
             width = section_text_width(self._fragments.parse(section.group(0))[0])
             yield from self._flush(width)
 
-    def _flush(self, width: int | None) -> Iterator[str | bytes]:
+    def _flush(self, width: int | None) -> Iterator[bytes]:
         waiting, self._waiting = self._waiting, []
         for item in waiting:
             if isinstance(item, GatheredTable):
@@ -204,15 +204,17 @@ class Body:
             else:
                 yield from self._emit([item])
 
-    def _emit(self, pieces: Iterable[str | bytes]) -> Iterator[str | bytes]:
-        """Pieces with picture ids numbered in order."""
+    def _emit(self, pieces: Iterable[str | bytes]) -> Iterator[bytes]:
+        """Pieces as UTF-8, with picture ids numbered in order."""
         for piece in pieces:
             if isinstance(piece, bytes):
-                if b"docPr" in piece:
-                    piece = self._number_pictures(piece.decode("utf-8"))
-            elif "docPr" in piece:
+                if b"docPr" not in piece:
+                    yield piece
+                    continue
+                piece = piece.decode("utf-8")
+            if "docPr" in piece:
                 piece = self._number_pictures(piece)
-            yield piece
+            yield piece.encode("utf-8")
 
     def _number_pictures(self, text: str) -> str:
         def next_id(match: re.Match) -> str:
@@ -225,8 +227,7 @@ class Body:
 def finish_body(text: str, *, layout: bool = True) -> str:
     """A whole document part's text (a ``w:document``) through :class:`Body` at once."""
     body = Body(root_namespaces(text), layout=layout)
-    pieces = [*body.feed(text), *body.close()]
-    return "".join(p.decode("utf-8") if isinstance(p, bytes) else p for p in pieces)
+    return b"".join([*body.feed(text), *body.close()]).decode("utf-8")
 
 
 def root_namespaces(part: str) -> str:
